@@ -1,0 +1,40 @@
+/**
+ * Builds the app's JavaScript bundles into build/bundles/, which scripts/package.mjs then copies
+ * into the installable app folder:
+ *   - the modular input (Node): one self-contained file with every dependency inlined (no
+ *     `externals`: the app ships without node_modules), plus the license texts of what it inlines.
+ */
+const path = require('node:path');
+const { LicenseWebpackPlugin } = require('license-webpack-plugin');
+
+const bundles = path.resolve(__dirname, 'build/bundles');
+
+/** The Node version the bundle is built for; the launcher refuses older runtimes. */
+const NODE_TARGET = 'node20';
+
+const typescriptRule = {
+  test: /\.tsx?$/,
+  exclude: /node_modules/,
+  use: { loader: 'ts-loader', options: { transpileOnly: true, configFile: 'tsconfig.build.json' } },
+};
+
+const modularInput = {
+  name: 'modinput',
+  target: NODE_TARGET,
+  entry: { collector: './src/modinput/main.ts' },
+  output: { path: path.join(bundles, 'bin'), filename: '[name].js', clean: true },
+  resolve: { extensions: ['.ts', '.js', '.json'] },
+  module: { rules: [typescriptRule] },
+  devtool: false,
+  optimization: { minimize: false },
+  performance: { hints: false },
+  plugins: [
+    new LicenseWebpackPlugin({
+      outputFilename: 'THIRD-PARTY-LICENSES-collector.txt',
+      perChunkOutput: false,
+      addBanner: false,
+    }),
+  ],
+};
+
+module.exports = [modularInput];
