@@ -1,8 +1,11 @@
 /**
  * Builds the app's JavaScript bundles into build/bundles/, which scripts/package.mjs then copies
  * into the installable app folder:
- *   - the modular input (Node): one self-contained file with every dependency inlined (no
- *     `externals`: the app ships without node_modules), plus the license texts of what it inlines.
+ *   - `modinput`: the modular input (Node), one self-contained file with every dependency inlined
+ *     (no `externals`: the app ships without node_modules), plus the license texts of what it inlines;
+ *   - `web`: the setup page (React, @splunk/react-ui), loaded by a Simple XML view;
+ *   - `tools`: the project's own Node tools (the CloudHSM cluster simulator), never shipped.
+ * `webpack --config-name <name>` builds one of them.
  */
 const path = require('node:path');
 const { LicenseWebpackPlugin } = require('license-webpack-plugin');
@@ -37,4 +40,34 @@ const modularInput = {
   ],
 };
 
-module.exports = [modularInput];
+const web = {
+  name: 'web',
+  target: 'web',
+  entry: { setup: './src/ui/setup/index.tsx' },
+  output: { path: path.join(bundles, 'appserver/static'), filename: '[name].js', clean: true },
+  resolve: { extensions: ['.tsx', '.ts', '.js', '.json'] },
+  module: { rules: [typescriptRule] },
+  devtool: false,
+  performance: { hints: false },
+  plugins: [
+    new LicenseWebpackPlugin({
+      outputFilename: 'THIRD-PARTY-LICENSES-setup.txt',
+      perChunkOutput: false,
+      addBanner: false,
+    }),
+  ],
+};
+
+const tools = {
+  name: 'tools',
+  target: NODE_TARGET,
+  entry: { simulator: './src/simulator/cli.ts' },
+  output: { path: path.resolve(__dirname, 'build/tools'), filename: '[name].js', clean: true },
+  resolve: { extensions: ['.ts', '.js', '.json'] },
+  module: { rules: [typescriptRule] },
+  devtool: false,
+  optimization: { minimize: false },
+  performance: { hints: false },
+};
+
+module.exports = [modularInput, web, tools];
