@@ -1,0 +1,171 @@
+/**
+ * The single source of truth for the `cloudhsm_audit` input's arguments: the scheme XML
+ * (`--scheme`), `README/inputs.conf.spec`, the defaults in `default/inputs.conf` and the
+ * validation in `validate.ts` all follow this list; a test checks the conf files agree with it.
+ *
+ * Names follow splunkd's rule `[0-9a-zA-Z][0-9a-zA-Z_-]*` and never reuse the implicit settings
+ * (`name`, `host`, `index`, `source`, `sourcetype`, `disabled`, `interval`).
+ */
+
+export type ArgumentDataType = 'string' | 'number' | 'boolean';
+
+export interface ArgumentSpec {
+  /** The scheme arg name, also the inputs.conf key. */
+  name: string;
+  /** Short label shown in Splunk Web. */
+  title: string;
+  /** What the admin should enter, in words an admin understands. */
+  description: string;
+  dataType: ArgumentDataType;
+  requiredOnCreate: boolean;
+  requiredOnEdit: boolean;
+  /** The value `default/inputs.conf` sets under `[cloudhsm_audit]`; absent = no default (empty). */
+  defaultValue?: string;
+  /** The value type written in inputs.conf.spec, e.g. `<string>` or `<integer>`. */
+  specType: string;
+}
+
+/** Inclusive integer bounds of the numeric arguments, with the reason for each default. */
+export const NUMBER_BOUNDS = {
+  /** 10 s: a failed HSM login shows in Splunk within about 30 s (poll + CloudWatch ingestion). */
+  poll_interval: { min: 1, max: 3600, default: 10 },
+  /**
+   * 1800 s: CloudWatch Logs can ingest a record minutes after its timestamp; at least 15 minutes
+   * of re-read keeps late records from being skipped.
+   */
+  late_event_window: { min: 900, max: 86400, default: 1800 },
+  /** 300 s: one health event per log group every 5 minutes is enough for a dashboard. */
+  health_interval: { min: 30, max: 86400, default: 300 },
+  /** 300 s: a new cluster's log group is picked up within 5 minutes without hammering the API. */
+  discovery_interval: { min: 30, max: 86400, default: 300 },
+} as const;
+
+export type NumberArgumentName = keyof typeof NUMBER_BOUNDS;
+
+/** Where a stream without a checkpoint starts reading by default: one week back. */
+export const DEFAULT_START_POSITION = '-7d';
+/** CloudHSM writes each cluster's audit log to `/aws/cloudhsm/<cluster-id>`. */
+export const DEFAULT_LOG_GROUP_PREFIX = '/aws/cloudhsm/';
+
+function numberArg(name: NumberArgumentName, title: string, description: string): ArgumentSpec {
+  const b = NUMBER_BOUNDS[name];
+  return {
+    name,
+    title,
+    description: `${description} Whole number of seconds from ${b.min} to ${b.max}; default ${b.default}.`,
+    dataType: 'number',
+    requiredOnCreate: false,
+    requiredOnEdit: false,
+    defaultValue: String(b.default),
+    specType: '<integer>',
+  };
+}
+
+export const ARGUMENTS: readonly ArgumentSpec[] = [
+  {
+    name: 'account',
+    title: 'AWS account',
+    description:
+      'Name of an AWS account configured on the app setup page. Leave empty to use the AWS default ' +
+      'credential chain of the Splunk host (environment variables, shared config file, EC2 or ECS role).',
+    dataType: 'string',
+    requiredOnCreate: false,
+    requiredOnEdit: false,
+    specType: '<string>',
+  },
+  {
+    name: 'regions',
+    title: 'AWS regions',
+    description:
+      'AWS region codes to collect from, separated by commas or spaces, for example "us-east-1, eu-west-1".',
+    dataType: 'string',
+    requiredOnCreate: true,
+    requiredOnEdit: false,
+    specType: '<comma-separated list of AWS region codes>',
+  },
+  {
+    name: 'log_group_prefix',
+    title: 'Log group prefix',
+    description:
+      'CloudWatch Logs group name prefix under which CloudHSM clusters write their audit logs. ' +
+      `Default ${DEFAULT_LOG_GROUP_PREFIX}.`,
+    dataType: 'string',
+    requiredOnCreate: false,
+    requiredOnEdit: false,
+    defaultValue: DEFAULT_LOG_GROUP_PREFIX,
+    specType: '<string>',
+  },
+  {
+    name: 'clusters',
+    title: 'Clusters',
+    description:
+      'Optional list of CloudHSM cluster ids (cluster-xxxxxxxxxxx) or full log group names ' +
+      '(starting with /), separated by commas or spaces. Leave empty to collect every log group under ' +
+      'the prefix, including clusters created later.',
+    dataType: 'string',
+    requiredOnCreate: false,
+    requiredOnEdit: false,
+    specType: '<comma-separated list of cluster ids or log group names>',
+  },
+  {
+    name: 'start_position',
+    title: 'Start position',
+    description:
+      'Where collection starts for an HSM seen for the first time: "now", a relative age such as -7d ' +
+      '(units s, m, h, d, w), or an ISO 8601 date or date and time (UTC unless an offset is given). ' +
+      `Default ${DEFAULT_START_POSITION}.`,
+    dataType: 'string',
+    requiredOnCreate: false,
+    requiredOnEdit: false,
+    defaultValue: DEFAULT_START_POSITION,
+    specType: '<string>',
+  },
+  numberArg(
+    'poll_interval',
+    'Poll interval (seconds)',
+    'How often each log group is read for new records.',
+  ),
+  numberArg(
+    'late_event_window',
+    'Late event window (seconds)',
+    'How far back each poll reads again to pick up records CloudWatch Logs ingested late; at least 15 minutes.',
+  ),
+  numberArg(
+    'health_interval',
+    'Health interval (seconds)',
+    'How often the input writes a health event per log group.',
+  ),
+  numberArg(
+    'discovery_interval',
+    'Discovery interval (seconds)',
+    'How often the input looks for new log groups and HSM log streams.',
+  ),
+  {
+    name: 'endpoint_url',
+    title: 'CloudWatch Logs endpoint URL',
+    description:
+      'Optional http(s) URL of the CloudWatch Logs endpoint (VPC endpoint, FIPS endpoint). Leave empty for ' +
+      'the regional AWS endpoint. Overrides the account setting.',
+    dataType: 'string',
+    requiredOnCreate: false,
+    requiredOnEdit: false,
+    specType: '<url>',
+  },
+  {
+    name: 'https_proxy',
+    title: 'HTTPS proxy URL',
+    description:
+      'Optional http(s) URL of a proxy for AWS calls, for example http://proxy.example.com:3128. ' +
+      'A user name or password in the URL is refused: inputs.conf stores it in clear text. ' +
+      'Overrides the account setting.',
+    dataType: 'string',
+    requiredOnCreate: false,
+    requiredOnEdit: false,
+    specType: '<url>',
+  },
+];
+
+/** Arguments by name. */
+export const ARGUMENT_BY_NAME: ReadonlyMap<string, ArgumentSpec> = new Map(
+  ARGUMENTS.map((a) => [a.name, a]),
+);

@@ -1,0 +1,57 @@
+/**
+ * Composition root of the modular input (webpack entry, bundled as bin/collector.js and started by
+ * bin/cloudhsm_audit.sh / .cmd). Wires the real process streams, signals, clock, logger, collector
+ * and AWS access probe into `runModularInput`, then exits with its code once stdout is flushed
+ * (an explicit exit: open AWS SDK sockets or timers must not keep a stopped input alive).
+ */
+
+import { probeAccess } from '../collector/probe';
+import { runInput } from '../collector/run';
+import { runModularInput } from './app';
+import { systemClock } from './clock';
+import { StderrLogger } from './logger';
+
+const logger = new StderrLogger((line) => process.stderr.write(line));
+
+function onTerminate(handler: (signal: string) => void): () => void {
+  const onTerm = (): void => handler('SIGTERM');
+  const onInt = (): void => handler('SIGINT');
+  process.on('SIGTERM', onTerm);
+  process.on('SIGINT', onInt);
+  return () => {
+    process.off('SIGTERM', onTerm);
+    process.off('SIGINT', onInt);
+  };
+}
+
+process.on('uncaughtException', (err) => {
+  logger.log('FATAL', `uncaught exception: ${err.stack ?? err.message}`);
+  process.exit(1);
+});
+process.on('unhandledRejection', (reason) => {
+  logger.log(
+    'FATAL',
+    `unhandled rejection: ${reason instanceof Error ? (reason.stack ?? reason.message) : String(reason)}`,
+  );
+  process.exit(1);
+});
+
+runModularInput(
+  process.argv.slice(2),
+  { stdin: process.stdin, stdout: process.stdout, onTerminate },
+  {
+    logger,
+    clock: systemClock,
+    runInput,
+    probe: (config, session) => probeAccess(config, session, logger),
+  },
+).then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    logger.log(
+      'FATAL',
+      `modular input failed: ${err instanceof Error ? err.message : String(err)}`,
+    );
+    process.exit(1);
+  },
+);

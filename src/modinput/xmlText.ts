@@ -1,0 +1,40 @@
+/**
+ * XML-safe text for the event stream. Escapes `& < > " '` and replaces every character XML 1.0
+ * cannot carry (C0 controls except TAB/LF/CR, U+FFFE, U+FFFF, lone surrogates) with U+FFFD, so a
+ * bad byte stays visible in Splunk instead of making splunkd reject the whole stream.
+ *
+ * Speed matters (the collector targets >100,000 events/s): one precompiled regex test lets clean
+ * strings through untouched; only dirty ones take the single-pass `replace`.
+ */
+
+/** Anything that needs work: markup characters, forbidden characters, or any surrogate. */
+const NEEDS_WORK = /[&<>"'\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF\uD800-\uDFFF]/;
+/** What to replace; a surrogate is kept when it is half of a valid pair. */
+const TO_REPLACE =
+  /[&<>"']|[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+const ENTITY: Record<string, string> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&apos;',
+};
+
+export const REPLACEMENT_CHARACTER = '\uFFFD';
+
+/** Escapes text; counts forbidden characters replaced into `counter.replaced`. */
+export function escapeXmlText(text: string, counter: { replaced: number }): string {
+  if (!NEEDS_WORK.test(text)) return text;
+  return text.replace(TO_REPLACE, (ch) => {
+    const entity = ENTITY[ch];
+    if (entity !== undefined) return entity;
+    counter.replaced++;
+    return REPLACEMENT_CHARACTER;
+  });
+}
+
+/** Escapes text for trusted short strings (scheme, error messages); forbidden characters replaced too. */
+export function escapeXml(text: string): string {
+  return escapeXmlText(text, { replaced: 0 });
+}
