@@ -37,6 +37,11 @@ export interface InputConfig {
   endpointUrl?: string;
   /** Optional HTTPS proxy URL without credentials; overrides the account's. */
   httpsProxy?: string;
+  /**
+   * Requests per second to CloudWatch Logs per account and region (a token bucket shared by all log
+   * groups of this input); absent means the collector's default of 10 (the lower GetLogEvents quota).
+   */
+  maxRequestsPerSecond?: number;
   /** Splunk index for the events; absent means splunkd's default for the input. */
   index?: string;
 }

@@ -1,0 +1,284 @@
+/**
+ * Polls one log group (one CloudHSM cluster) until the run is stopped: every `poll_interval` it
+ * lists the group's streams (so a replaced HSM's new stream is picked up), reads each to its end
+ * and, every `health_interval`, writes a `health` event and an INFO line.
+ *
+ * Failures stay local: a stream that fails is retried at the next poll while the others go on; a
+ * deleted stream or group is reported once and skipped until it reappears; repeated failures back
+ * off exponentially with jitter. Only an output failure (splunkd gone) ends the run.
+ */
+import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
+import { CheckpointError, type CheckpointStore } from '../checkpoint/store';
+import type { ApiStats, ApiCounters } from '../cloudwatch/apiBudget';
+import { describeError } from '../cloudwatch/client';
+import { listStreams, type StreamInfo } from '../cloudwatch/logGroups';
+import type { InputConfig } from '../config/inputConfig';
+import { errorEvent, healthEvent, streamAddedEvent, type EventOrigin } from './collectorEvents';
+import { isAbort, OutputError } from './errors';
+import type { InputState } from './inputState';
+import type { Clock, EventSink, Logger, SplunkEvent } from './ports';
+import type { Semaphore } from './semaphore';
+import { newStreamHandle, pollStream, type StreamCounters, type StreamHandle } from './streamPoller';
+import type { StreamState } from './streamTracker';
+
+export interface LogGroupPollerDeps {
+  client: CloudWatchLogsClient;
+  config: InputConfig;
+  inputState: InputState;
+  origin: EventOrigin;
+  store: CheckpointStore;
+  sink: EventSink;
+  logger: Logger;
+  clock: Clock;
+  apiStats: ApiStats;
+  streamLimiter: Semaphore;
+}
+
+/** Longest wait after repeated failures: a broken group is retried at least this often. */
+const MAX_BACKOFF_MS = 5 * 60_000;
+
+export function streamCheckpointKey(input: string, region: string, logGroup: string, stream: string): string {
+  return ['stream', input, region, logGroup, stream].join('|');
+}
+
+export class LogGroupPoller {
+  private readonly streams = new Map<string, StreamHandle>();
+  /** Streams whose checkpoint cannot be read: skipped (loudly) until an admin fixes the file. */
+  private readonly unreadable = new Set<string>();
+  /** Problems already reported once (a deleted group or stream), so logs do not repeat them. */
+  private readonly reported = new Set<string>();
+  private counters: StreamCounters = { recordsRead: 0, recordsWritten: 0, duplicatesSkipped: 0 };
+  private apiAtLastHealth: ApiCounters = { apiCalls: 0, throttledCalls: 0, errors: 0 };
+  private lastCompleteCycleMs: number | undefined;
+  private readonly totals = { recordsWritten: 0, errors: 0 };
+
+  constructor(private readonly deps: LogGroupPollerDeps) {}
+
+  private get where() {
+    return { region: this.deps.origin.region, log_group: this.deps.origin.logGroup };
+  }
+
+  async run(signal: AbortSignal): Promise<void> {
+    const { clock, config } = this.deps;
+    let failures = 0;
+    let nextHealthMs = clock.nowMs() + config.healthIntervalSeconds * 1000;
+    while (!signal.aborted) {
+      try {
+        failures = (await this.pollOnce(signal)) ? 0 : failures + 1;
+      } catch (err) {
+        if (isAbort(err, signal)) break;
+        if (err instanceof OutputError) throw err;
+        failures++;
+        await this.reportError(undefined, err);
+      }
+      if (clock.nowMs() >= nextHealthMs) {
+        await this.writeHealth();
+        nextHealthMs = clock.nowMs() + config.healthIntervalSeconds * 1000;
+      }
+      try {
+        await clock.sleep(this.delayMs(failures), signal);
+      } catch (err) {
+        if (isAbort(err, signal)) break;
+        throw err;
+      }
+    }
+  }
+
+  private delayMs(failures: number): number {
+    const base = this.deps.config.pollIntervalSeconds * 1000;
+    if (failures === 0) return base;
+    // Full jitter: spreads retries of many groups so they do not hit the API together.
+    const ceiling = Math.min(MAX_BACKOFF_MS, base * 2 ** Math.min(failures, 10));
+    return base + Math.floor(Math.random() * (ceiling - base));
+  }
+
+  /** One poll of every stream; true when every stream was read to its end. */
+  private async pollOnce(signal: AbortSignal): Promise<boolean> {
+    const cycleStartMs = this.deps.clock.nowMs();
+    let streams: StreamInfo[];
+    try {
+      streams = await listStreams(this.deps.client, this.deps.origin.logGroup, signal);
+    } catch (err) {
+      if (describeError(err).code === 'ResourceNotFoundException') {
+        await this.reportOnce('group-missing', undefined, err, 'log group not found (deleted, or not created yet): will look again');
+        return true;
+      }
+      throw err;
+    }
+    this.reported.delete('group-missing');
+
+    const results = await Promise.all(
+      streams.map(async (info) => {
+        const handle = await this.handleFor(info);
+        if (!handle) return false;
+        return this.deps.streamLimiter.run(async () => {
+          try {
+            await pollStream(handle, this.pollDeps(), signal);
+            this.reported.delete(`stream-missing:${info.name}`);
+            return true;
+          } catch (err) {
+            if (isAbort(err, signal) || err instanceof OutputError) throw err;
+            if (describeError(err).code === 'ResourceNotFoundException') {
+              await this.reportOnce(`stream-missing:${info.name}`, info.name, err, 'log stream not found (deleted?): skipped until it reappears');
+              return true;
+            }
+            await this.reportError(info.name, err);
+            return false;
+          }
+        });
+      }),
+    );
+    const complete = results.every(Boolean);
+    if (complete) this.lastCompleteCycleMs = cycleStartMs;
+    return complete;
+  }
+
+  private pollDeps() {
+    const d = this.deps;
+    return {
+      client: d.client,
+      store: d.store,
+      sink: d.sink,
+      logger: d.logger,
+      clock: d.clock,
+      origin: d.origin,
+      lateEventWindowMs: d.config.lateEventWindowSeconds * 1000,
+      counters: this.counters,
+    };
+  }
+
+  /** The stream's handle, created from its checkpoint on first sight; undefined when unreadable. */
+  private async handleFor(info: StreamInfo): Promise<StreamHandle | undefined> {
+    const known = this.streams.get(info.name);
+    if (known) return known;
+    if (this.unreadable.has(info.name)) return undefined;
+    const { config, origin, store, inputState, clock } = this.deps;
+    const key = streamCheckpointKey(config.name, origin.region, origin.logGroup, info.name);
+    let committed: StreamState | undefined;
+    try {
+      committed = store.load<StreamState>(key);
+    } catch (err) {
+      if (!(err instanceof CheckpointError)) throw err;
+      this.unreadable.add(info.name);
+      this.deps.logger.log('ERROR', `checkpoint unreadable, stream NOT read until it is fixed: ${err.message}`, {
+        ...this.where,
+        stream: info.name,
+        checkpoint: err.file,
+        recovery: 'move the file away to re-read the stream from the start position (see RELIABILITY.md)',
+      });
+      await this.emit([errorEvent(origin, info.name, 'checkpoint_unreadable', err.message, clock.nowMs())]);
+      return undefined;
+    }
+    // A stream created after the start position is read whole, so its first record must be seq 0.
+    const created = info.creationTimeMs;
+    const expectFromZero = created !== undefined && created >= inputState.startMs;
+    const handle = newStreamHandle(
+      info.name,
+      key,
+      committed,
+      inputState.startMs,
+      expectFromZero,
+      config.lateEventWindowSeconds * 1000,
+    );
+    if (!committed) await this.announceNewStream(handle, created);
+    this.streams.set(info.name, handle);
+    return handle;
+  }
+
+  /**
+   * A stream that appeared after the input first ran is a new HSM (replacement, scale-out): report
+   * it once. The report and the stream's first checkpoint go out together, so it is never repeated.
+   */
+  private async announceNewStream(handle: StreamHandle, createdMs: number | undefined): Promise<void> {
+    const { inputState, origin, clock, store, sink, logger } = this.deps;
+    if (createdMs === undefined || createdMs < inputState.firstRunMs) return;
+    const state = handle.tracker.snapshot();
+    const prepared = store.prepare(handle.checkpointKey, state, clock.nowMs());
+    try {
+      await sink.write([streamAddedEvent(origin, handle.name, createdMs, clock.nowMs())]);
+    } catch (err) {
+      prepared.abort();
+      throw new OutputError(err);
+    }
+    prepared.commit();
+    handle.committed = state;
+    logger.log('WARN', 'new HSM stream in the log group (HSM added or replaced)', {
+      ...this.where,
+      stream: handle.name,
+      created: new Date(createdMs).toISOString(),
+    });
+  }
+
+  /** Writes events that need no checkpoint; an output failure ends the run. */
+  private async emit(events: SplunkEvent[]): Promise<void> {
+    try {
+      await this.deps.sink.write(events);
+    } catch (err) {
+      throw new OutputError(err);
+    }
+  }
+
+  private async reportOnce(id: string, stream: string | undefined, err: unknown, what: string): Promise<void> {
+    if (this.reported.has(id)) return;
+    this.reported.add(id);
+    const e = describeError(err);
+    this.deps.logger.log('WARN', what, { ...this.where, stream, error_code: e.code });
+    await this.emit([errorEvent(this.deps.origin, stream, e.code, what, this.deps.clock.nowMs())]);
+  }
+
+  private async reportError(stream: string | undefined, err: unknown): Promise<void> {
+    const e = describeError(err);
+    this.totals.errors++;
+    this.deps.logger.log(e.throttled ? 'WARN' : 'ERROR', `read failed, will retry: ${e.message}`, {
+      ...this.where,
+      stream,
+      error_code: e.code,
+      retryable: e.retryable,
+      errors_total: this.totals.errors,
+    });
+    // One event per distinct error code and stream, not one per retry.
+    const id = `error:${stream ?? ''}:${e.code}`;
+    if (!this.reported.has(id)) {
+      this.reported.add(id);
+      await this.emit([errorEvent(this.deps.origin, stream, e.code, e.message, this.deps.clock.nowMs())]);
+    }
+  }
+
+  private async writeHealth(): Promise<void> {
+    const { clock, config, origin, logger, apiStats } = this.deps;
+    const nowMs = clock.nowMs();
+    const api = apiStats.for(origin.logGroup);
+    const c = this.counters;
+    const figures = {
+      intervalSeconds: config.healthIntervalSeconds,
+      recordsRead: c.recordsRead,
+      recordsWritten: c.recordsWritten,
+      duplicatesSkipped: c.duplicatesSkipped,
+      lagSeconds:
+        this.lastCompleteCycleMs === undefined ? undefined : Math.round((nowMs - this.lastCompleteCycleMs) / 1000),
+      apiCalls: api.apiCalls - this.apiAtLastHealth.apiCalls,
+      throttledCalls: api.throttledCalls - this.apiAtLastHealth.throttledCalls,
+      errors: api.errors - this.apiAtLastHealth.errors,
+      streams: this.streams.size,
+      openGaps: [...this.streams.values()].reduce((n, s) => n + s.tracker.openGaps, 0),
+    };
+    this.totals.recordsWritten += c.recordsWritten;
+    this.apiAtLastHealth = { ...api };
+    this.counters.recordsRead = 0;
+    this.counters.recordsWritten = 0;
+    this.counters.duplicatesSkipped = 0;
+    logger.log('INFO', 'health', {
+      ...this.where,
+      records_read: figures.recordsRead,
+      records_written: figures.recordsWritten,
+      records_written_total: this.totals.recordsWritten,
+      lag_seconds: figures.lagSeconds,
+      api_calls: figures.apiCalls,
+      throttled_total: api.throttledCalls,
+      errors_total: api.errors,
+      streams: figures.streams,
+      open_gaps: figures.openGaps,
+    });
+    await this.emit([healthEvent(origin, figures, nowMs)]);
+  }
+}
