@@ -60,7 +60,9 @@ describe('moto server lifecycle', () => {
   });
 
   it('accepts any credentials', async () => {
-    const other = logsClient(moto.endpoint, { credentials: { accessKeyId: 'x', secretAccessKey: 'y', sessionToken: 'z' } });
+    const other = logsClient(moto.endpoint, {
+      credentials: { accessKeyId: 'x', secretAccessKey: 'y', sessionToken: 'z' },
+    });
     await expect(other.send(new DescribeLogGroupsCommand({}))).resolves.toBeDefined();
     other.destroy();
   });
@@ -71,31 +73,51 @@ describe('moto GetLogEvents', () => {
     await makeStream();
     await put([base, base + 1, base + 2, base + 3, base + 4]);
     const first = await client.send(
-      new GetLogEventsCommand({ logGroupName: GROUP, logStreamName: STREAM, startFromHead: true, limit: 2 }),
+      new GetLogEventsCommand({
+        logGroupName: GROUP,
+        logStreamName: STREAM,
+        startFromHead: true,
+        limit: 2,
+      }),
     );
     expect(first.events?.map((e) => e.timestamp)).toEqual([base, base + 1]);
     expect(first.nextForwardToken).toBe(`f/${'1'.padStart(56, '0')}`);
     expect(first.nextBackwardToken).toBe(`b/${'0'.padStart(56, '0')}`);
     const second = await client.send(
-      new GetLogEventsCommand({ logGroupName: GROUP, logStreamName: STREAM, nextToken: first.nextForwardToken, limit: 3 }),
+      new GetLogEventsCommand({
+        logGroupName: GROUP,
+        logStreamName: STREAM,
+        nextToken: first.nextForwardToken,
+        limit: 3,
+      }),
     );
     expect(second.events).toHaveLength(3);
     const end = await client.send(
-      new GetLogEventsCommand({ logGroupName: GROUP, logStreamName: STREAM, nextToken: second.nextForwardToken }),
+      new GetLogEventsCommand({
+        logGroupName: GROUP,
+        logStreamName: STREAM,
+        nextToken: second.nextForwardToken,
+      }),
     );
     expect(end.events).toEqual([]);
     expect(end.nextForwardToken).toBe(second.nextForwardToken);
     // Events appended later come back with the same token.
     await put([base + 5]);
     const more = await client.send(
-      new GetLogEventsCommand({ logGroupName: GROUP, logStreamName: STREAM, nextToken: end.nextForwardToken }),
+      new GetLogEventsCommand({
+        logGroupName: GROUP,
+        logStreamName: STREAM,
+        nextToken: end.nextForwardToken,
+      }),
     );
     expect(more.events?.map((e) => e.timestamp)).toEqual([base + 5]);
   });
 
   it('without startFromHead returns the tail; tokens of an empty stream', async () => {
     await makeStream();
-    const empty = await client.send(new GetLogEventsCommand({ logGroupName: GROUP, logStreamName: STREAM }));
+    const empty = await client.send(
+      new GetLogEventsCommand({ logGroupName: GROUP, logStreamName: STREAM }),
+    );
     expect(empty.events).toEqual([]);
     expect(empty.nextForwardToken).toBe(`f/${'0'.padStart(56, '0')}`);
     const emptyHead = await client.send(
@@ -103,7 +125,9 @@ describe('moto GetLogEvents', () => {
     );
     expect(emptyHead.nextForwardToken).toBe(`f/-${'1'.padStart(55, '0')}`);
     await put([base, base + 1, base + 2]);
-    const tail = await client.send(new GetLogEventsCommand({ logGroupName: GROUP, logStreamName: STREAM, limit: 2 }));
+    const tail = await client.send(
+      new GetLogEventsCommand({ logGroupName: GROUP, logStreamName: STREAM, limit: 2 }),
+    );
     expect(tail.events?.map((e) => e.timestamp)).toEqual([base + 1, base + 2]);
   });
 
@@ -121,7 +145,9 @@ describe('moto GetLogEvents', () => {
     );
     expect(page.events?.map((e) => e.timestamp)).toEqual([base + 10, base + 20]);
     await expect(
-      client.send(new GetLogEventsCommand({ logGroupName: GROUP, logStreamName: STREAM, limit: 10_001 })),
+      client.send(
+        new GetLogEventsCommand({ logGroupName: GROUP, logStreamName: STREAM, limit: 10_001 }),
+      ),
     ).rejects.toMatchObject({ name: 'InvalidParameterException' });
   });
 
@@ -135,21 +161,42 @@ describe('moto GetLogEvents', () => {
     await put([base + 15]); // late: put after, timestamp earlier than what was read
     await put([base + 40]);
     const next = await client.send(
-      new GetLogEventsCommand({ logGroupName: GROUP, logStreamName: STREAM, nextToken: first.nextForwardToken }),
+      new GetLogEventsCommand({
+        logGroupName: GROUP,
+        logStreamName: STREAM,
+        nextToken: first.nextForwardToken,
+      }),
     );
     // The old token points at index 2, which now holds base+20's successor base+30 again.
     expect(next.events?.map((e) => e.timestamp)).toEqual([base + 30, base + 40]);
     const reread = await client.send(
-      new GetLogEventsCommand({ logGroupName: GROUP, logStreamName: STREAM, startFromHead: true, startTime: base + 11 }),
+      new GetLogEventsCommand({
+        logGroupName: GROUP,
+        logStreamName: STREAM,
+        startFromHead: true,
+        startTime: base + 11,
+      }),
     );
-    expect(reread.events?.map((e) => e.timestamp)).toEqual([base + 15, base + 20, base + 30, base + 40]);
-    expect(reread.events?.[0]?.ingestionTime).toBeGreaterThanOrEqual(first.events?.[2]?.ingestionTime ?? 0);
+    expect(reread.events?.map((e) => e.timestamp)).toEqual([
+      base + 15,
+      base + 20,
+      base + 30,
+      base + 40,
+    ]);
+    expect(reread.events?.[0]?.ingestionTime).toBeGreaterThanOrEqual(
+      first.events?.[2]?.ingestionTime ?? 0,
+    );
   });
 
   it('answers ResourceNotFoundException for a missing group or stream', async () => {
     await expect(
-      client.send(new GetLogEventsCommand({ logGroupName: '/aws/cloudhsm/none', logStreamName: STREAM })),
-    ).rejects.toMatchObject({ name: 'ResourceNotFoundException', $metadata: { httpStatusCode: 400 } });
+      client.send(
+        new GetLogEventsCommand({ logGroupName: '/aws/cloudhsm/none', logStreamName: STREAM }),
+      ),
+    ).rejects.toMatchObject({
+      name: 'ResourceNotFoundException',
+      $metadata: { httpStatusCode: 400 },
+    });
     await makeStream();
     await expect(
       client.send(new GetLogEventsCommand({ logGroupName: GROUP, logStreamName: 'hsm-none' })),
@@ -160,7 +207,9 @@ describe('moto GetLogEvents', () => {
 describe('moto PutLogEvents', () => {
   it('rejects an out-of-order batch but accepts earlier timestamps in a later batch', async () => {
     await makeStream();
-    await expect(put([base + 2, base + 1])).rejects.toMatchObject({ name: 'InvalidParameterException' });
+    await expect(put([base + 2, base + 1])).rejects.toMatchObject({
+      name: 'InvalidParameterException',
+    });
     await put([base + 5]);
     await expect(put([base + 1])).resolves.toBeUndefined();
   });
@@ -179,8 +228,13 @@ describe('moto PutLogEvents', () => {
         ],
       }),
     );
-    expect(response.rejectedLogEventsInfo).toEqual({ tooOldLogEventEndIndex: 0, tooNewLogEventStartIndex: 2 });
-    const page = await client.send(new GetLogEventsCommand({ logGroupName: GROUP, logStreamName: STREAM, startFromHead: true }));
+    expect(response.rejectedLogEventsInfo).toEqual({
+      tooOldLogEventEndIndex: 0,
+      tooNewLogEventStartIndex: 2,
+    });
+    const page = await client.send(
+      new GetLogEventsCommand({ logGroupName: GROUP, logStreamName: STREAM, startFromHead: true }),
+    );
     expect(page.events?.map((e) => e.message)).toEqual(['now']);
   });
 
@@ -202,12 +256,24 @@ describe('moto FilterLogEvents', () => {
     const plain = await client.send(new FilterLogEventsCommand({ logGroupName: GROUP, limit: 3 }));
     expect(plain.events?.map((e) => e.timestamp)).toEqual([base + 1, base + 3, base + 2]);
     expect(plain.nextToken).toMatch(new RegExp(`^${GROUP}@hsm-bbbbbbbbbbb@\\d+$`));
-    const rest = await client.send(new FilterLogEventsCommand({ logGroupName: GROUP, limit: 3, nextToken: plain.nextToken }));
+    const rest = await client.send(
+      new FilterLogEventsCommand({ logGroupName: GROUP, limit: 3, nextToken: plain.nextToken }),
+    );
     expect(rest.events?.map((e) => e.timestamp)).toEqual([base + 4]);
     expect(rest.nextToken).toBeUndefined();
-    const interleaved = await client.send(new FilterLogEventsCommand({ logGroupName: GROUP, interleaved: true }));
-    expect(interleaved.events?.map((e) => e.timestamp)).toEqual([base + 1, base + 2, base + 3, base + 4]);
-    expect(interleaved.events?.[0]).toMatchObject({ logStreamName: 'hsm-aaaaaaaaaaa', eventId: expect.any(String) });
+    const interleaved = await client.send(
+      new FilterLogEventsCommand({ logGroupName: GROUP, interleaved: true }),
+    );
+    expect(interleaved.events?.map((e) => e.timestamp)).toEqual([
+      base + 1,
+      base + 2,
+      base + 3,
+      base + 4,
+    ]);
+    expect(interleaved.events?.[0]).toMatchObject({
+      logStreamName: 'hsm-aaaaaaaaaaa',
+      eventId: expect.any(String),
+    });
   });
 
   it('answers an empty page for a stale token and ignores logStreamNamePrefix', async () => {
@@ -218,9 +284,13 @@ describe('moto FilterLogEvents', () => {
     );
     expect(stale.events).toEqual([]);
     expect(stale.nextToken).toBeUndefined();
-    const prefixed = await client.send(new FilterLogEventsCommand({ logGroupName: GROUP, logStreamNamePrefix: 'zzz' }));
+    const prefixed = await client.send(
+      new FilterLogEventsCommand({ logGroupName: GROUP, logStreamNamePrefix: 'zzz' }),
+    );
     expect(prefixed.events).toHaveLength(2);
-    const inclusive = await client.send(new FilterLogEventsCommand({ logGroupName: GROUP, startTime: base, endTime: base }));
+    const inclusive = await client.send(
+      new FilterLogEventsCommand({ logGroupName: GROUP, startTime: base, endTime: base }),
+    );
     expect(inclusive.events).toHaveLength(1);
   });
 });
@@ -228,14 +298,23 @@ describe('moto FilterLogEvents', () => {
 describe('moto DescribeLogGroups / DescribeLogStreams', () => {
   it('pages 50 at a time with prefixes and rejects limit > 50', async () => {
     for (let i = 0; i < 55; i += 1) {
-      await client.send(new CreateLogGroupCommand({ logGroupName: `/aws/cloudhsm/cluster-${String(i).padStart(11, 'a')}` }));
+      await client.send(
+        new CreateLogGroupCommand({
+          logGroupName: `/aws/cloudhsm/cluster-${String(i).padStart(11, 'a')}`,
+        }),
+      );
     }
     await client.send(new CreateLogGroupCommand({ logGroupName: '/other/group' }));
-    const first = await client.send(new DescribeLogGroupsCommand({ logGroupNamePrefix: '/aws/cloudhsm/' }));
+    const first = await client.send(
+      new DescribeLogGroupsCommand({ logGroupNamePrefix: '/aws/cloudhsm/' }),
+    );
     expect(first.logGroups).toHaveLength(50);
     expect(first.nextToken).toEqual(expect.any(String));
     const second = await client.send(
-      new DescribeLogGroupsCommand({ logGroupNamePrefix: '/aws/cloudhsm/', nextToken: first.nextToken }),
+      new DescribeLogGroupsCommand({
+        logGroupNamePrefix: '/aws/cloudhsm/',
+        nextToken: first.nextToken,
+      }),
     );
     expect(second.logGroups).toHaveLength(5);
     expect(second.nextToken).toBeUndefined();
@@ -245,13 +324,19 @@ describe('moto DescribeLogGroups / DescribeLogStreams', () => {
 
     const group = '/aws/cloudhsm/cluster-aaaaaaaaaa0';
     for (let i = 0; i < 3; i += 1) {
-      await client.send(new CreateLogStreamCommand({ logGroupName: group, logStreamName: `hsm-${i}` }));
+      await client.send(
+        new CreateLogStreamCommand({ logGroupName: group, logStreamName: `hsm-${i}` }),
+      );
     }
-    const streams = await client.send(new DescribeLogStreamsCommand({ logGroupName: group, limit: 2 }));
+    const streams = await client.send(
+      new DescribeLogStreamsCommand({ logGroupName: group, limit: 2 }),
+    );
     expect(streams.logStreams?.map((s) => s.logStreamName)).toEqual(['hsm-0', 'hsm-1']);
     expect(streams.nextToken).toBe(`${group}@hsm-1`);
     expect(streams.logStreams?.[0]?.lastEventTimestamp).toBeUndefined();
-    const prefixed = await client.send(new DescribeLogStreamsCommand({ logGroupName: group, logStreamNamePrefix: 'hsm-2' }));
+    const prefixed = await client.send(
+      new DescribeLogStreamsCommand({ logGroupName: group, logStreamNamePrefix: 'hsm-2' }),
+    );
     expect(prefixed.logStreams?.map((s) => s.logStreamName)).toEqual(['hsm-2']);
     await expect(
       client.send(new DescribeLogStreamsCommand({ logGroupName: '/aws/cloudhsm/none' })),

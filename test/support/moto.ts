@@ -92,7 +92,8 @@ function repositoryRoot(): string {
   let dir = __dirname;
   while (!existsSync(path.join(dir, 'package.json'))) {
     const parent = path.dirname(dir);
-    if (parent === dir) throw new Error('moto: cannot find the repository root (no package.json above test/support)');
+    if (parent === dir)
+      throw new Error('moto: cannot find the repository root (no package.json above test/support)');
     dir = parent;
   }
   return dir;
@@ -143,14 +144,19 @@ export async function startMoto(): Promise<MotoServer> {
 function waitForPort(child: ChildProcess): Promise<number> {
   return new Promise((resolve, reject) => {
     let output = '';
-    const timer = setTimeout(() => finish(new Error(`moto: did not start within ${START_TIMEOUT_MS} ms:\n${output}`)), START_TIMEOUT_MS);
+    const timer = setTimeout(
+      () => finish(new Error(`moto: did not start within ${START_TIMEOUT_MS} ms:\n${output}`)),
+      START_TIMEOUT_MS,
+    );
     const onData = (chunk: Buffer) => {
       output += chunk.toString('utf8');
       const match = /Running on http:\/\/127\.0\.0\.1:(\d+)/.exec(output);
       if (match) finish(undefined, Number(match[1]));
     };
-    const onExit = (code: number | null) => finish(new Error(`moto: exited with code ${code} before listening:\n${output}`));
-    const onError = (error: Error) => finish(new Error(`moto: cannot start (${error.message}); run bash scripts/setup.sh`));
+    const onExit = (code: number | null) =>
+      finish(new Error(`moto: exited with code ${code} before listening:\n${output}`));
+    const onError = (error: Error) =>
+      finish(new Error(`moto: cannot start (${error.message}); run bash scripts/setup.sh`));
     function finish(error?: Error, port?: number) {
       clearTimeout(timer);
       child.stdout?.off('data', onData);
