@@ -1,0 +1,50 @@
+/** Asks before a destructive action, runs it, and shows splunkd's refusal in place if it fails. */
+import React, { useState } from 'react';
+import Button from '@splunk/react-ui/Button';
+import Message from '@splunk/react-ui/Message';
+import Modal from '@splunk/react-ui/Modal';
+import P from '@splunk/react-ui/Paragraph';
+import { useReturnFocus } from './useReturnFocus';
+
+export interface ConfirmModalProps {
+  title: string;
+  children: React.ReactNode;
+  confirmLabel: string;
+  onConfirm: () => Promise<void>;
+  onClose: () => void;
+}
+
+export function ConfirmModal({ title, children, confirmLabel, onConfirm, onClose }: ConfirmModalProps) {
+  const returnFocus = useReturnFocus();
+  const [error, setError] = useState('');
+  const [busy, setBusy] = useState(false);
+
+  async function confirm() {
+    setBusy(true);
+    setError('');
+    try {
+      await onConfirm();
+    } catch (failure) {
+      setError(failure instanceof Error ? failure.message : String(failure));
+      setBusy(false);
+    }
+  }
+
+  return (
+    <Modal open onRequestClose={onClose} returnFocus={returnFocus} style={{ width: 520 }} data-test="confirm-modal">
+      <Modal.Header title={title} />
+      <Modal.Body>
+        {error && (
+          <Message type="error" data-test="confirm-error">
+            {error}
+          </Message>
+        )}
+        <P>{children}</P>
+      </Modal.Body>
+      <Modal.Footer>
+        <Button appearance="secondary" label="Cancel" onClick={onClose} data-test="confirm-cancel" />
+        <Button appearance="destructive" label={confirmLabel} onClick={confirm} disabled={busy} data-test="confirm-ok" />
+      </Modal.Footer>
+    </Modal>
+  );
+}

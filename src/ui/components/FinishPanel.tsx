@@ -1,0 +1,71 @@
+/**
+ * The last tab: marks the app configured (`configured=true` on apps/local/cloudhsm_audit), so
+ * opening the app goes to its dashboards instead of this page. The page stays reachable from the
+ * app's navigation.
+ */
+import React, { useState } from 'react';
+import Button from '@splunk/react-ui/Button';
+import Message from '@splunk/react-ui/Message';
+import P from '@splunk/react-ui/Paragraph';
+import { finishSetup } from '../api/resources';
+import { FINISH_NEED } from '../model/permissions';
+import { PanelHeader } from './PanelHeader';
+
+export interface FinishPanelProps {
+  configured: boolean;
+  canFinish: boolean;
+  accountCount: number;
+  enabledInputCount: number;
+  onFinished: () => void;
+}
+
+export function FinishPanel({ configured, canFinish, accountCount, enabledInputCount, onFinished }: FinishPanelProps) {
+  const [error, setError] = useState('');
+  const [busy, setBusy] = useState(false);
+
+  async function finish() {
+    setBusy(true);
+    setError('');
+    try {
+      await finishSetup();
+      onFinished();
+    } catch (failure) {
+      setError(failure instanceof Error ? failure.message : String(failure));
+    }
+    setBusy(false);
+  }
+
+  return (
+    <section data-test="finish-panel">
+      <PanelHeader
+        title="Finish setup"
+        description="Marks the app as configured: opening AWS CloudHSM Audit then shows its dashboards. You can come back to this page at any time from the app's Setup menu."
+      />
+      <P data-test="finish-summary">
+        {accountCount} AWS {accountCount === 1 ? 'account' : 'accounts'}, {enabledInputCount} enabled{' '}
+        {enabledInputCount === 1 ? 'input' : 'inputs'}.
+      </P>
+      {enabledInputCount === 0 && !configured && (
+        <Message type="warning" data-test="finish-no-input">
+          No input is enabled yet, so no audit log will be collected. You can still finish now and add inputs later.
+        </Message>
+      )}
+      {error && (
+        <Message type="error" data-test="finish-error">
+          {error}
+        </Message>
+      )}
+      {configured ? (
+        <Message type="success" data-test="finish-done">
+          Setup is finished. Changes you make on this page take effect immediately.
+        </Message>
+      ) : canFinish ? (
+        <Button appearance="primary" label={busy ? 'Finishing…' : 'Finish setup'} onClick={finish} disabled={busy} data-test="finish-setup" />
+      ) : (
+        <Message type="warning" data-test="finish-read-only">
+          Only a user with the capability {FINISH_NEED} can mark the app as configured. Ask a Splunk admin to finish setup.
+        </Message>
+      )}
+    </section>
+  );
+}

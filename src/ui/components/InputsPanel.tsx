@@ -1,0 +1,167 @@
+/** The inputs tab: the `cloudhsm_audit` inputs with add / edit / enable / disable / delete. */
+import React, { useState } from 'react';
+import Button from '@splunk/react-ui/Button';
+import Message from '@splunk/react-ui/Message';
+import Table from '@splunk/react-ui/Table';
+import { deleteInput, setInputEnabled } from '../api/resources';
+import { INPUTS_NEED } from '../model/permissions';
+import type { InputDraft, InputSummary } from '../model/input';
+import { ConfirmModal } from './ConfirmModal';
+import { InputModal } from './InputModal';
+import { PanelHeader } from './PanelHeader';
+
+export interface InputsPanelProps {
+  inputs: InputSummary[];
+  accounts: string[];
+  indexes: string[];
+  canManage: boolean;
+  onChanged: () => Promise<void>;
+}
+
+export function InputsPanel({ inputs, accounts, indexes, canManage, onChanged }: InputsPanelProps) {
+  const [editing, setEditing] = useState<{ input: InputDraft | null } | null>(null);
+  const [deleting, setDeleting] = useState<string | null>(null);
+  const [notice, setNotice] = useState('');
+  const [error, setError] = useState('');
+
+  async function toggle(input: InputSummary) {
+    setError('');
+    setNotice('');
+    try {
+      await setInputEnabled(input.name, input.disabled);
+      setNotice(`Input "${input.name}" was ${input.disabled ? 'enabled' : 'disabled'}.`);
+      await onChanged();
+    } catch (failure) {
+      setError(failure instanceof Error ? failure.message : String(failure));
+    }
+  }
+
+  return (
+    <section data-test="inputs-panel">
+      <PanelHeader
+        title="Inputs"
+        description="Each input polls the CloudHSM log groups of one AWS account in the regions you choose. Splunk checks the settings with AWS when you save."
+        action={
+          canManage && (
+            <Button
+              appearance="primary"
+              label="Add input"
+              onClick={() => {
+                setNotice('');
+                setEditing({ input: null });
+              }}
+              data-test="add-input"
+            />
+          )
+        }
+      />
+      {!canManage && (
+        <Message type="warning" data-test="inputs-read-only">
+          You can view inputs but not change them: that needs the capability {INPUTS_NEED}. Ask a Splunk admin to add it
+          to one of your roles, or to create the inputs.
+        </Message>
+      )}
+      {canManage && accounts.length === 0 && (
+        <Message type="info" data-test="inputs-need-account">
+          Add an AWS account on the AWS accounts tab first: every input reads with one.
+        </Message>
+      )}
+      {error && (
+        <Message type="error" data-test="inputs-error">
+          {error}
+        </Message>
+      )}
+      {notice && (
+        <Message type="success" data-test="inputs-notice">
+          {notice}
+        </Message>
+      )}
+      {inputs.length === 0 ? (
+        <Message type="info" data-test="inputs-empty">
+          No input yet.
+        </Message>
+      ) : (
+        <Table stripeRows data-test="inputs-table">
+          <Table.Head>
+            <Table.HeadCell>Name</Table.HeadCell>
+            <Table.HeadCell>Account</Table.HeadCell>
+            <Table.HeadCell>Regions</Table.HeadCell>
+            <Table.HeadCell>Clusters</Table.HeadCell>
+            <Table.HeadCell>Index</Table.HeadCell>
+            <Table.HeadCell>Status</Table.HeadCell>
+            {canManage && <Table.HeadCell>Actions</Table.HeadCell>}
+          </Table.Head>
+          <Table.Body>
+            {inputs.map((input) => (
+              <Table.Row key={input.name} data-test={`input-row-${input.name}`}>
+                <Table.Cell>{input.name}</Table.Cell>
+                <Table.Cell>{input.account || '—'}</Table.Cell>
+                <Table.Cell>{input.regions.join(', ') || '—'}</Table.Cell>
+                <Table.Cell>{input.clusters.length ? input.clusters.join(', ') : 'All (discovered)'}</Table.Cell>
+                <Table.Cell>{input.index || 'default'}</Table.Cell>
+                <Table.Cell data-test="input-status">{input.disabled ? 'Disabled' : 'Enabled'}</Table.Cell>
+                {canManage && (
+                  <Table.Cell>
+                    <Button
+                      appearance="subtle"
+                      label="Edit"
+                      onClick={() => {
+                        setNotice('');
+                        setEditing({ input: input.draft });
+                      }}
+                      data-test="input-edit"
+                    />
+                    <Button
+                      appearance="subtle"
+                      label={input.disabled ? 'Enable' : 'Disable'}
+                      onClick={() => toggle(input)}
+                      data-test="input-toggle"
+                    />
+                    <Button
+                      appearance="subtle"
+                      label="Delete"
+                      onClick={() => {
+                        setNotice('');
+                        setDeleting(input.name);
+                      }}
+                      data-test="input-delete"
+                    />
+                  </Table.Cell>
+                )}
+              </Table.Row>
+            ))}
+          </Table.Body>
+        </Table>
+      )}
+      {editing && (
+        <InputModal
+          input={editing.input}
+          accounts={accounts}
+          indexes={indexes}
+          existingNames={inputs.map((input) => input.name)}
+          onClose={() => setEditing(null)}
+          onSaved={async (name) => {
+            setEditing(null);
+            setNotice(`Input "${name}" was saved.`);
+            await onChanged();
+          }}
+        />
+      )}
+      {deleting && (
+        <ConfirmModal
+          title={`Delete input ${deleting}?`}
+          confirmLabel="Delete"
+          onConfirm={async () => {
+            await deleteInput(deleting);
+            setDeleting(null);
+            setNotice(`Input "${deleting}" was deleted.`);
+            await onChanged();
+          }}
+          onClose={() => setDeleting(null)}
+        >
+          The input stops collecting. Events it already indexed stay in Splunk.
+        </ConfirmModal>
+      )}
+    </section>
+  );
+}
