@@ -1,0 +1,83 @@
+/**
+ * The CloudWatch Logs client factory: one client per account and region, shared by every log group
+ * of the process, so the adaptive retry mode's client-side rate limiter is that account and
+ * region's single rate budget.
+ */
+
+import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
+import type { Logger } from '../collector/ports';
+import { createCredentials, type AwsAccountSettings } from './credentials';
+import { createRequestHandler } from './httpHandler';
+
+/**
+ * SDK attempts per call (standard default: 3). A poller shares a 5–25 requests/s quota with console
+ * users; 5 attempts with the SDK's jittered exponential backoff ride out a throttling burst of a few
+ * seconds before the error reaches the collector, whose own backoff takes over from there.
+ */
+export const DEFAULT_MAX_ATTEMPTS = 5;
+
+export interface LogsClientOptions {
+  region: string;
+  account: AwsAccountSettings;
+  /** Input-level override of the account's endpoint_url. */
+  endpointUrl?: string;
+  /** Input-level override of the account's https_proxy. */
+  httpsProxy?: string;
+  logger: Logger;
+  maxAttempts?: number;
+  /** STS endpoint for assume-role (VPC endpoint, tests); default: the regional STS endpoint. */
+  stsEndpointUrl?: string;
+  /** Defaults in httpHandler.ts. */
+  connectionTimeoutMs?: number;
+  requestTimeoutMs?: number;
+}
+
+function checkEndpointUrl(value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new Error('endpoint_url is not a URL: use https://host[:port]');
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:')
+    throw new Error('endpoint_url must start with https:// or http://');
+  if (url.username || url.password)
+    throw new Error('endpoint_url must not contain a user name or password');
+  return value;
+}
+
+export function createLogsClient(opts: LogsClientOptions): CloudWatchLogsClient {
+  const endpoint = opts.endpointUrl ?? opts.account.endpointUrl;
+  const httpsProxy = opts.httpsProxy ?? opts.account.httpsProxy;
+  const maxAttempts = opts.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
+  const requestHandler = createRequestHandler({
+    httpsProxy,
+    connectionTimeoutMs: opts.connectionTimeoutMs,
+    requestTimeoutMs: opts.requestTimeoutMs,
+    warn: (message) =>
+      opts.logger.log('WARN', 'aws http handler', { region: opts.region, detail: message }),
+  });
+  const credentials = createCredentials(opts.account, {
+    region: opts.region,
+    requestHandler,
+    stsEndpointUrl: opts.stsEndpointUrl,
+    maxAttempts,
+    logger: opts.logger,
+  });
+  opts.logger.log('DEBUG', 'cloudwatch logs client created', {
+    account: opts.account.name,
+    region: opts.region,
+    endpoint_override: endpoint !== undefined,
+    proxy: httpsProxy !== undefined,
+    max_attempts: maxAttempts,
+  });
+  return new CloudWatchLogsClient({
+    region: opts.region,
+    credentials,
+    requestHandler,
+    retryMode: 'adaptive',
+    maxAttempts,
+    ...(endpoint ? { endpoint: checkEndpointUrl(endpoint) } : {}),
+    customUserAgent: 'splunk-cloudhsm-audit',
+  });
+}
