@@ -1,0 +1,174 @@
+/**
+ * The slice of the Splunk search language that eventtypes.conf and the base of the macros use:
+ * `field=value` / `field="value"` (value may hold `*` wildcards; values compare case-insensitively,
+ * as in Splunk), `field IN ("a", "b")`, `eventtype=name`, AND (implicit), OR, NOT and parentheses.
+ * Anything else throws.
+ */
+export type FieldValues = (field: string) => string[] | undefined;
+
+interface GlobOptions {
+  /** props.conf source patterns: `*` stops at '/', `...` crosses it. */
+  slashStops: boolean;
+  caseInsensitive: boolean;
+}
+
+/** Wildcard match without regular expressions. */
+export function globMatch(pattern: string, text: string, opts: GlobOptions): boolean {
+  const p = opts.caseInsensitive ? pattern.toLowerCase() : pattern;
+  const t = opts.caseInsensitive ? text.toLowerCase() : text;
+  type Tok = { kind: 'lit'; c: string } | { kind: 'star' } | { kind: 'any' };
+  const toks: Tok[] = [];
+  for (let i = 0; i < p.length; i++) {
+    if (opts.slashStops && p.startsWith('...', i)) {
+      toks.push({ kind: 'any' });
+      i += 2;
+    } else if (p[i] === '*') toks.push(opts.slashStops ? { kind: 'star' } : { kind: 'any' });
+    else toks.push({ kind: 'lit', c: p[i] });
+  }
+  // reachable[j] = pattern prefix matches text prefix of length j
+  let reach = new Array<boolean>(t.length + 1).fill(false);
+  reach[0] = true;
+  for (const tok of toks) {
+    const next = new Array<boolean>(t.length + 1).fill(false);
+    for (let j = 0; j <= t.length; j++) {
+      if (!reach[j]) continue;
+      if (tok.kind === 'lit') {
+        if (t[j] === tok.c) next[j + 1] = true;
+      } else {
+        next[j] = true;
+        for (let k = j; k < t.length; k++) {
+          if (tok.kind === 'star' && t[k] === '/') break;
+          next[k + 1] = true;
+        }
+      }
+    }
+    reach = next;
+  }
+  return reach[t.length];
+}
+
+type Tok = { k: 'lp' | 'rp' | 'word' | 'cmp' | 'in'; v: string; field?: string; list?: string[] };
+
+function tokenize(src: string): Tok[] {
+  const toks: Tok[] = [];
+  let i = 0;
+  const readValue = (): string => {
+    if (src[i] === '"') {
+      let s = '';
+      i++;
+      while (i < src.length && src[i] !== '"') {
+        if (src[i] === '\\') i++;
+        s += src[i++];
+      }
+      i++;
+      return s;
+    }
+    let j = i;
+    while (j < src.length && !' \t\r\n(),'.includes(src[j])) j++;
+    const s = src.slice(i, j);
+    i = j;
+    return s;
+  };
+  while (i < src.length) {
+    const c = src[i];
+    if (' \t\r\n'.includes(c)) {
+      i++;
+      continue;
+    }
+    if (c === '(') {
+      toks.push({ k: 'lp', v: c });
+      i++;
+      continue;
+    }
+    if (c === ')') {
+      toks.push({ k: 'rp', v: c });
+      i++;
+      continue;
+    }
+    let j = i;
+    while (j < src.length && /[A-Za-z0-9_:.{}]/.test(src[j])) j++;
+    const word = src.slice(i, j);
+    if (!word) throw new Error(`search syntax not modelled at: ${src.slice(i)}`);
+    i = j;
+    if (src[i] === '=') {
+      i++;
+      toks.push({ k: 'cmp', v: readValue(), field: word });
+      continue;
+    }
+    // field IN (...)
+    let k = i;
+    while (src[k] === ' ') k++;
+    if (src.startsWith('IN', k) && /[\s(]/.test(src[k + 2] ?? '')) {
+      i = k + 2;
+      while (src[i] === ' ') i++;
+      if (src[i] !== '(') throw new Error('IN needs a list');
+      i++;
+      const list: string[] = [];
+      for (;;) {
+        while (' ,'.includes(src[i])) i++;
+        if (src[i] === ')') {
+          i++;
+          break;
+        }
+        list.push(readValue());
+      }
+      toks.push({ k: 'in', v: 'IN', field: word, list });
+      continue;
+    }
+    if (['AND', 'OR', 'NOT'].includes(word)) {
+      toks.push({ k: 'word', v: word });
+      continue;
+    }
+    throw new Error(`bare search terms are not modelled: ${word}`);
+  }
+  return toks;
+}
+
+export function matchSearch(src: string, field: FieldValues, isEventtype: (name: string) => boolean): boolean {
+  const toks = tokenize(src);
+  let p = 0;
+  const valueMatch = (f: string, pattern: string): boolean => {
+    if (f === 'eventtype') return isEventtype(pattern);
+    const vals = field(f);
+    if (!vals) return false;
+    return vals.some((v) => globMatch(pattern, v, { slashStops: false, caseInsensitive: true }));
+  };
+  const parseOr = (): boolean => {
+    let v = parseAnd();
+    while (toks[p]?.k === 'word' && toks[p].v === 'OR') {
+      p++;
+      const r = parseAnd();
+      v = v || r;
+    }
+    return v;
+  };
+  const parseAnd = (): boolean => {
+    let v = parseNot();
+    for (;;) {
+      const t = toks[p];
+      if (!t || t.k === 'rp' || (t.k === 'word' && t.v === 'OR')) return v;
+      if (t.k === 'word' && t.v === 'AND') p++;
+      const r = parseNot();
+      v = v && r;
+    }
+  };
+  const parseNot = (): boolean => {
+    if (toks[p]?.k === 'word' && toks[p].v === 'NOT') {
+      p++;
+      return !parseNot();
+    }
+    const t = toks[p++];
+    if (!t) throw new Error(`unexpected end of search: ${src}`);
+    if (t.k === 'lp') {
+      const v = parseOr();
+      if (toks[p++]?.k !== 'rp') throw new Error(`missing ) in ${src}`);
+      return v;
+    }
+    if (t.k === 'cmp') return valueMatch(t.field!, t.v);
+    if (t.k === 'in') return t.list!.some((x) => valueMatch(t.field!, x));
+    throw new Error(`unexpected ${t.v} in ${src}`);
+  };
+  const v = parseOr();
+  if (p !== toks.length) throw new Error(`trailing search terms in ${src}`);
+  return v;
+}
