@@ -8,6 +8,7 @@
  * `webpack --config-name <name>` builds one of them.
  */
 const path = require('node:path');
+const webpack = require('webpack');
 const { LicenseWebpackPlugin } = require('license-webpack-plugin');
 
 const bundles = path.resolve(__dirname, 'build/bundles');
@@ -32,6 +33,8 @@ const modularInput = {
   optimization: { minimize: false },
   performance: { hints: false },
   plugins: [
+    // The AWS SDK loads credential providers with dynamic import(); keep them in the one file.
+    new webpack.optimize.LimitChunkCountPlugin({ maxChunks: 1 }),
     new LicenseWebpackPlugin({
       outputFilename: 'THIRD-PARTY-LICENSES-collector.txt',
       perChunkOutput: false,
@@ -68,6 +71,7 @@ const tools = {
   devtool: false,
   optimization: { minimize: false },
   performance: { hints: false },
+  plugins: [new webpack.optimize.LimitChunkCountPlugin({ maxChunks: 1 })],
 };
 
 module.exports = [modularInput, web, tools];

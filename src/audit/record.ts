@@ -25,7 +25,8 @@ export interface RecordHeader {
 
 // Anchored at a line start, label, 0–3 spaces or TABs, colon, value: never crosses a line.
 const SEQUENCE_NO = /(?:^|\n)Sequence No[ \t]{0,3}:[ \t]*0x([0-9a-fA-F]{1,16})[ \t]*\r?(?:\n|$)/;
-const REBOOT_COUNTER = /(?:^|\n)Reboot counter[ \t]{0,3}:[ \t]*0x([0-9a-fA-F]{1,16})[ \t]*\r?(?:\n|$)/;
+const REBOOT_COUNTER =
+  /(?:^|\n)Reboot counter[ \t]{0,3}:[ \t]*0x([0-9a-fA-F]{1,16})[ \t]*\r?(?:\n|$)/;
 const USECS = /^Time[ \t]{0,3}:[^\n]*?usecs:(\d{1,17})/;
 const JSON_TIMESTAMP_MS = /"timestamp"[ \t\r\n]*:[ \t\r\n]*(\d{1,15})[ \t\r\n]*[,}]/;
 

@@ -82,7 +82,10 @@ export class CheckpointStore {
       );
     }
     if (envelope.key !== key) {
-      throw new CheckpointError('checkpoint belongs to another stream (hash collision or copied file)', file);
+      throw new CheckpointError(
+        'checkpoint belongs to another stream (hash collision or copied file)',
+        file,
+      );
     }
     return envelope.state;
   }

@@ -32,7 +32,10 @@ export class TokenBucket {
 
   private refill(): void {
     const t = this.now();
-    this.tokens = Math.min(this.burst, this.tokens + ((t - this.lastRefillMs) / 1000) * this.ratePerSecond);
+    this.tokens = Math.min(
+      this.burst,
+      this.tokens + ((t - this.lastRefillMs) / 1000) * this.ratePerSecond,
+    );
     this.lastRefillMs = t;
   }
 
@@ -92,7 +95,11 @@ export class ApiStats {
 }
 
 /** Adds the budget and the counters to a client: every attempt waits for a token, then is counted. */
-export function attachApiBudget(client: CloudWatchLogsClient, bucket: TokenBucket, stats: ApiStats): void {
+export function attachApiBudget(
+  client: CloudWatchLogsClient,
+  bucket: TokenBucket,
+  stats: ApiStats,
+): void {
   client.middlewareStack.add(
     (next) => async (args) => {
       const input = args.input as { logGroupName?: string } | undefined;

@@ -22,9 +22,14 @@ export async function discoverLogGroups(
   signal: AbortSignal,
 ): Promise<string[]> {
   const names: string[] = [];
-  const pages = paginateDescribeLogGroups({ client }, { logGroupNamePrefix: prefix }, { abortSignal: signal });
+  const pages = paginateDescribeLogGroups(
+    { client },
+    { logGroupNamePrefix: prefix },
+    { abortSignal: signal },
+  );
   for await (const page of pages) {
-    for (const group of page.logGroups ?? []) if (group.logGroupName) names.push(group.logGroupName);
+    for (const group of page.logGroups ?? [])
+      if (group.logGroupName) names.push(group.logGroupName);
   }
   return names;
 }

@@ -55,7 +55,12 @@ function collectorEvent(
 
 const hex = (n: number) => `0x${n.toString(16)}`;
 
-export function noticeEvent(origin: EventOrigin, stream: string, notice: StreamNotice, nowMs: number): SplunkEvent {
+export function noticeEvent(
+  origin: EventOrigin,
+  stream: string,
+  notice: StreamNotice,
+  nowMs: number,
+): SplunkEvent {
   switch (notice.kind) {
     case 'sequence_gap':
       return collectorEvent(origin, nowMs, stream, {
@@ -98,7 +103,8 @@ export function streamAddedEvent(
   return collectorEvent(origin, nowMs, stream, {
     kind: 'stream_added',
     stream,
-    creation_time: creationTimeMs === undefined ? undefined : new Date(creationTimeMs).toISOString(),
+    creation_time:
+      creationTimeMs === undefined ? undefined : new Date(creationTimeMs).toISOString(),
   });
 }
 
@@ -115,7 +121,11 @@ export interface HealthFigures {
   openGaps: number;
 }
 
-export function healthEvent(origin: EventOrigin, figures: HealthFigures, nowMs: number): SplunkEvent {
+export function healthEvent(
+  origin: EventOrigin,
+  figures: HealthFigures,
+  nowMs: number,
+): SplunkEvent {
   return collectorEvent(origin, nowMs, undefined, {
     kind: 'health',
     interval_seconds: figures.intervalSeconds,
@@ -138,5 +148,10 @@ export function errorEvent(
   message: string,
   nowMs: number,
 ): SplunkEvent {
-  return collectorEvent(origin, nowMs, stream, { kind: 'error', stream, error_code: errorCode, message });
+  return collectorEvent(origin, nowMs, stream, {
+    kind: 'error',
+    stream,
+    error_code: errorCode,
+    message,
+  });
 }

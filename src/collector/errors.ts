@@ -3,7 +3,9 @@
 /** The event output failed (splunkd closed the pipe): the run cannot go on. */
 export class OutputError extends Error {
   constructor(cause: unknown) {
-    super(`cannot write events to splunkd: ${(cause as Error)?.message ?? String(cause)}`, { cause });
+    super(`cannot write events to splunkd: ${(cause as Error)?.message ?? String(cause)}`, {
+      cause,
+    });
     this.name = 'OutputError';
   }
 }

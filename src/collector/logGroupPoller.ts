@@ -10,7 +10,7 @@
 import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { CheckpointError, type CheckpointStore } from '../checkpoint/store';
 import type { ApiStats, ApiCounters } from '../cloudwatch/apiBudget';
-import { describeError } from '../cloudwatch/client';
+import { describeError } from '../cloudwatch/errors';
 import { listStreams, type StreamInfo } from '../cloudwatch/logGroups';
 import type { InputConfig } from '../config/inputConfig';
 import { errorEvent, healthEvent, streamAddedEvent, type EventOrigin } from './collectorEvents';
@@ -18,7 +18,12 @@ import { isAbort, OutputError } from './errors';
 import type { InputState } from './inputState';
 import type { Clock, EventSink, Logger, SplunkEvent } from './ports';
 import type { Semaphore } from './semaphore';
-import { newStreamHandle, pollStream, type StreamCounters, type StreamHandle } from './streamPoller';
+import {
+  newStreamHandle,
+  pollStream,
+  type StreamCounters,
+  type StreamHandle,
+} from './streamPoller';
 import type { StreamState } from './streamTracker';
 
 export interface LogGroupPollerDeps {
@@ -37,7 +42,12 @@ export interface LogGroupPollerDeps {
 /** Longest wait after repeated failures: a broken group is retried at least this often. */
 const MAX_BACKOFF_MS = 5 * 60_000;
 
-export function streamCheckpointKey(input: string, region: string, logGroup: string, stream: string): string {
+export function streamCheckpointKey(
+  input: string,
+  region: string,
+  logGroup: string,
+  stream: string,
+): string {
   return ['stream', input, region, logGroup, stream].join('|');
 }
 
@@ -100,7 +110,12 @@ export class LogGroupPoller {
       streams = await listStreams(this.deps.client, this.deps.origin.logGroup, signal);
     } catch (err) {
       if (describeError(err).code === 'ResourceNotFoundException') {
-        await this.reportOnce('group-missing', undefined, err, 'log group not found (deleted, or not created yet): will look again');
+        await this.reportOnce(
+          'group-missing',
+          undefined,
+          err,
+          'log group not found (deleted, or not created yet): will look again',
+        );
         return true;
       }
       throw err;
@@ -119,7 +134,12 @@ export class LogGroupPoller {
           } catch (err) {
             if (isAbort(err, signal) || err instanceof OutputError) throw err;
             if (describeError(err).code === 'ResourceNotFoundException') {
-              await this.reportOnce(`stream-missing:${info.name}`, info.name, err, 'log stream not found (deleted?): skipped until it reappears');
+              await this.reportOnce(
+                `stream-missing:${info.name}`,
+                info.name,
+                err,
+                'log stream not found (deleted?): skipped until it reappears',
+              );
               return true;
             }
             await this.reportError(info.name, err);
@@ -160,13 +180,20 @@ export class LogGroupPoller {
     } catch (err) {
       if (!(err instanceof CheckpointError)) throw err;
       this.unreadable.add(info.name);
-      this.deps.logger.log('ERROR', `checkpoint unreadable, stream NOT read until it is fixed: ${err.message}`, {
-        ...this.where,
-        stream: info.name,
-        checkpoint: err.file,
-        recovery: 'move the file away to re-read the stream from the start position (see RELIABILITY.md)',
-      });
-      await this.emit([errorEvent(origin, info.name, 'checkpoint_unreadable', err.message, clock.nowMs())]);
+      this.deps.logger.log(
+        'ERROR',
+        `checkpoint unreadable, stream NOT read until it is fixed: ${err.message}`,
+        {
+          ...this.where,
+          stream: info.name,
+          checkpoint: err.file,
+          recovery:
+            'move the file away to re-read the stream from the start position (see RELIABILITY.md)',
+        },
+      );
+      await this.emit([
+        errorEvent(origin, info.name, 'checkpoint_unreadable', err.message, clock.nowMs()),
+      ]);
       return undefined;
     }
     // A stream created after the start position is read whole, so its first record must be seq 0.
@@ -189,7 +216,10 @@ export class LogGroupPoller {
    * A stream that appeared after the input first ran is a new HSM (replacement, scale-out): report
    * it once. The report and the stream's first checkpoint go out together, so it is never repeated.
    */
-  private async announceNewStream(handle: StreamHandle, createdMs: number | undefined): Promise<void> {
+  private async announceNewStream(
+    handle: StreamHandle,
+    createdMs: number | undefined,
+  ): Promise<void> {
     const { inputState, origin, clock, store, sink, logger } = this.deps;
     if (createdMs === undefined || createdMs < inputState.firstRunMs) return;
     const state = handle.tracker.snapshot();
@@ -218,7 +248,12 @@ export class LogGroupPoller {
     }
   }
 
-  private async reportOnce(id: string, stream: string | undefined, err: unknown, what: string): Promise<void> {
+  private async reportOnce(
+    id: string,
+    stream: string | undefined,
+    err: unknown,
+    what: string,
+  ): Promise<void> {
     if (this.reported.has(id)) return;
     this.reported.add(id);
     const e = describeError(err);
@@ -240,7 +275,9 @@ export class LogGroupPoller {
     const id = `error:${stream ?? ''}:${e.code}`;
     if (!this.reported.has(id)) {
       this.reported.add(id);
-      await this.emit([errorEvent(this.deps.origin, stream, e.code, e.message, this.deps.clock.nowMs())]);
+      await this.emit([
+        errorEvent(this.deps.origin, stream, e.code, e.message, this.deps.clock.nowMs()),
+      ]);
     }
   }
 
@@ -255,7 +292,9 @@ export class LogGroupPoller {
       recordsWritten: c.recordsWritten,
       duplicatesSkipped: c.duplicatesSkipped,
       lagSeconds:
-        this.lastCompleteCycleMs === undefined ? undefined : Math.round((nowMs - this.lastCompleteCycleMs) / 1000),
+        this.lastCompleteCycleMs === undefined
+          ? undefined
+          : Math.round((nowMs - this.lastCompleteCycleMs) / 1000),
       apiCalls: api.apiCalls - this.apiAtLastHealth.apiCalls,
       throttledCalls: api.throttledCalls - this.apiAtLastHealth.throttledCalls,
       errors: api.errors - this.apiAtLastHealth.errors,

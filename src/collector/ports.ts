@@ -7,7 +7,11 @@ export type LogLevel = 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'FATAL';
 
 /** One line per message on stderr, level first, `key=value` pairs; never a secret. */
 export interface Logger {
-  log(level: LogLevel, message: string, fields?: Record<string, string | number | boolean | undefined>): void;
+  log(
+    level: LogLevel,
+    message: string,
+    fields?: Record<string, string | number | boolean | undefined>,
+  ): void;
 }
 
 /** One Splunk event as the modular input writes it. */

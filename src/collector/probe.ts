@@ -4,7 +4,8 @@
  * permission shows next to the form in Splunk Web instead of in a log after the fact.
  */
 import { DescribeLogGroupsCommand } from '@aws-sdk/client-cloudwatch-logs';
-import { createLogsClient, describeError } from '../cloudwatch/client';
+import { createLogsClient } from '../cloudwatch/client';
+import { describeError } from '../cloudwatch/errors';
 import type { InputConfig } from '../config/inputConfig';
 import { DEFAULT_ROLE_SESSION_NAME, readAccount, type Account } from '../splunkd';
 import type { Logger, SplunkdSession } from './ports';
@@ -38,9 +39,12 @@ export async function probeAccess(
       maxAttempts: 2,
     });
     try {
-      await client.send(new DescribeLogGroupsCommand({ logGroupNamePrefix: config.logGroupPrefix, limit: 1 }), {
-        abortSignal: signal,
-      });
+      await client.send(
+        new DescribeLogGroupsCommand({ logGroupNamePrefix: config.logGroupPrefix, limit: 1 }),
+        {
+          abortSignal: signal,
+        },
+      );
     } catch (err) {
       const e = describeError(err);
       const who = account.name ? `account "${account.name}"` : 'the default AWS credentials';

@@ -9,7 +9,8 @@
  */
 import { CheckpointStore } from '../checkpoint/store';
 import { ApiStats, attachApiBudget, TokenBucket } from '../cloudwatch/apiBudget';
-import { createLogsClient, describeError } from '../cloudwatch/client';
+import { createLogsClient } from '../cloudwatch/client';
+import { describeError } from '../cloudwatch/errors';
 import { discoverLogGroups, logGroupNameFor } from '../cloudwatch/logGroups';
 import type { InputConfig } from '../config/inputConfig';
 import { readAccount, SplunkdError, DEFAULT_ROLE_SESSION_NAME, type Account } from '../splunkd';
@@ -67,7 +68,8 @@ async function selectLogGroups(
   config: InputConfig,
   signal: AbortSignal,
 ): Promise<string[]> {
-  if (config.clusters.length > 0) return config.clusters.map((c) => logGroupNameFor(c, config.logGroupPrefix));
+  if (config.clusters.length > 0)
+    return config.clusters.map((c) => logGroupNameFor(c, config.logGroupPrefix));
   return discoverLogGroups(client, config.logGroupPrefix, signal);
 }
 
@@ -98,7 +100,13 @@ async function runRegion(
       client,
       config,
       inputState,
-      origin: { input: config.name, region, logGroup, source: sourceFor(region, logGroup), index: config.index },
+      origin: {
+        input: config.name,
+        region,
+        logGroup,
+        source: sourceFor(region, logGroup),
+        index: config.index,
+      },
       store,
       sink,
       logger,
@@ -169,7 +177,8 @@ export async function runInput(ctx: RunContext): Promise<void> {
     auth_type: account.authType,
     assume_role: account.roleArn !== undefined,
     regions: config.regions.join(','),
-    log_groups: config.clusters.length > 0 ? config.clusters.join(',') : `discover ${config.logGroupPrefix}*`,
+    log_groups:
+      config.clusters.length > 0 ? config.clusters.join(',') : `discover ${config.logGroupPrefix}*`,
     poll_interval: config.pollIntervalSeconds,
   });
 

@@ -16,7 +16,12 @@ import { readStream } from '../cloudwatch/streamReader';
 import { noticeEvent, type EventOrigin } from './collectorEvents';
 import { OutputError } from './errors';
 import type { Clock, EventSink, Logger, SplunkEvent } from './ports';
-import { StreamTracker, type StreamState, type StreamNotice } from './streamTracker';
+import {
+  StreamTracker,
+  type CloudWatchRecord,
+  type StreamState,
+  type StreamNotice,
+} from './streamTracker';
 
 export interface StreamCounters {
   recordsRead: number;
@@ -72,7 +77,12 @@ function rollBack(handle: StreamHandle, lateEventWindowMs: number): void {
   );
 }
 
-function logNotice(logger: Logger, origin: EventOrigin, stream: string, notice: StreamNotice): void {
+function logNotice(
+  logger: Logger,
+  origin: EventOrigin,
+  stream: string,
+  notice: StreamNotice,
+): void {
   const where = { log_group: origin.logGroup, region: origin.region, stream };
   switch (notice.kind) {
     case 'sequence_gap':
@@ -103,42 +113,71 @@ function logNotice(logger: Logger, origin: EventOrigin, stream: string, notice: 
   }
 }
 
+/**
+ * Events per write-and-commit cycle. A `kill -9` can land while stdout holds part of a slice;
+ * splunkd indexes the complete events of that part and they are written again after the restart.
+ * Small slices keep that exposure small; large ones keep checkpoint writes per record low.
+ * 500 records ≈ 200 KB of output ≈ 3 pipe buffers.
+ */
+const SLICE_SIZE = 500;
+
+async function writeSlice(
+  handle: StreamHandle,
+  deps: StreamPollDeps,
+  events: CloudWatchRecord[],
+): Promise<void> {
+  const { origin, counters } = deps;
+  const nowMs = deps.clock.nowMs();
+  const page = handle.tracker.accept(events, nowMs);
+  counters.duplicatesSkipped += page.duplicates;
+  if (page.records.length === 0 && page.notices.length === 0) return;
+
+  const out: SplunkEvent[] = [];
+  for (const notice of page.notices) out.push(noticeEvent(origin, handle.name, notice, nowMs));
+  for (const record of page.records) {
+    out.push({
+      time: record.time,
+      host: handle.name,
+      source: origin.source,
+      sourcetype: record.sourcetype,
+      index: origin.index,
+      data: record.message,
+    });
+  }
+  const state = handle.tracker.snapshot();
+  const prepared = deps.store.prepare(handle.checkpointKey, state, nowMs);
+  try {
+    await deps.sink.write(out);
+  } catch (err) {
+    prepared.abort();
+    throw new OutputError(err);
+  }
+  prepared.commit();
+  handle.committed = state;
+  counters.recordsWritten += page.records.length;
+  for (const notice of page.notices) logNotice(deps.logger, origin, handle.name, notice);
+}
+
 /** Reads one stream to its end once. Throws on AWS, checkpoint or output errors (after rollback). */
-export async function pollStream(handle: StreamHandle, deps: StreamPollDeps, signal: AbortSignal): Promise<void> {
+export async function pollStream(
+  handle: StreamHandle,
+  deps: StreamPollDeps,
+  signal: AbortSignal,
+): Promise<void> {
   const { origin, counters } = deps;
   try {
-    const pages = readStream(deps.client, origin.logGroup, handle.name, handle.tracker.nextReadFromMs, signal);
-    for await (const events of pages) {
-      counters.recordsRead += events.length;
-      const nowMs = deps.clock.nowMs();
-      const page = handle.tracker.accept(events, nowMs);
-      counters.duplicatesSkipped += page.duplicates;
-      if (page.records.length === 0 && page.notices.length === 0) continue;
-
-      const out: SplunkEvent[] = [];
-      for (const notice of page.notices) out.push(noticeEvent(origin, handle.name, notice, nowMs));
-      for (const record of page.records) {
-        out.push({
-          time: record.time,
-          host: handle.name,
-          source: origin.source,
-          sourcetype: record.sourcetype,
-          index: origin.index,
-          data: record.message,
-        });
+    const pages = readStream(
+      deps.client,
+      origin.logGroup,
+      handle.name,
+      handle.tracker.nextReadFromMs,
+      signal,
+    );
+    for await (const page of pages) {
+      counters.recordsRead += page.length;
+      for (let i = 0; i < page.length; i += SLICE_SIZE) {
+        await writeSlice(handle, deps, page.slice(i, i + SLICE_SIZE));
       }
-      const state = handle.tracker.snapshot();
-      const prepared = deps.store.prepare(handle.checkpointKey, state, nowMs);
-      try {
-        await deps.sink.write(out);
-      } catch (err) {
-        prepared.abort();
-        throw new OutputError(err);
-      }
-      prepared.commit();
-      handle.committed = state;
-      counters.recordsWritten += page.records.length;
-      for (const notice of page.notices) logNotice(deps.logger, origin, handle.name, notice);
     }
     // Re-reads that wrote nothing still move the read position forward: save it.
     const state = handle.tracker.snapshot();

@@ -160,11 +160,14 @@ export class StreamTracker {
     for (const event of events) {
       const message = event.message ?? '';
       const timestamp = event.timestamp ?? nowMs;
-      if (this.maxTimestampMs === null || timestamp > this.maxTimestampMs) this.maxTimestampMs = timestamp;
+      if (this.maxTimestampMs === null || timestamp > this.maxTimestampMs)
+        this.maxTimestampMs = timestamp;
       const header = readRecordHeader(message);
       const time = header.time ?? millisToSplunkTime(timestamp);
       const sourcetype =
-        header.kind === 'certstore' ? 'aws:cloudwatch:cloudhsm:certstore' : 'aws:cloudwatch:cloudhsm';
+        header.kind === 'certstore'
+          ? 'aws:cloudwatch:cloudhsm:certstore'
+          : 'aws:cloudwatch:cloudhsm';
 
       if (header.sequenceNo === undefined) {
         const id = `${timestamp}:${createHash('sha1').update(message).digest('base64')}`;
@@ -194,7 +197,11 @@ export class StreamTracker {
   }
 
   /** The epoch a record belongs to, created (and reported) when its reboot counter is new. */
-  private epochFor(rebootCounter: number | undefined, sequenceNo: number, notices: StreamNotice[]): Epoch {
+  private epochFor(
+    rebootCounter: number | undefined,
+    sequenceNo: number,
+    notices: StreamNotice[],
+  ): Epoch {
     const latest = this.epochs[this.epochs.length - 1];
     const counter = rebootCounter ?? latest?.rebootCounter ?? 0;
     const known = this.epochs.find((e) => e.rebootCounter === counter);
@@ -260,7 +267,13 @@ export class StreamTracker {
         to,
         missing: to - from + 1,
       });
-      stillOpen.push({ from, to, missing: to - from + 1, reportedAtMs: nowMs, readFromMs: pageStartMs });
+      stillOpen.push({
+        from,
+        to,
+        missing: to - from + 1,
+        reportedAtMs: nowMs,
+        readFromMs: pageStartMs,
+      });
     }
     epoch.gaps = stillOpen.length > MAX_GAPS ? stillOpen.slice(-MAX_GAPS) : stillOpen;
   }
@@ -271,7 +284,8 @@ export class StreamTracker {
     for (const epoch of this.epochs) {
       for (const gap of epoch.gaps) {
         // A young gap may still be filled by late ingestion: keep re-reading from before it.
-        if (nowMs - gap.reportedAtMs < this.lateEventWindowMs && gap.readFromMs < from) from = gap.readFromMs;
+        if (nowMs - gap.reportedAtMs < this.lateEventWindowMs && gap.readFromMs < from)
+          from = gap.readFromMs;
       }
     }
     return Math.max(0, from);

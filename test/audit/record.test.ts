@@ -11,19 +11,22 @@ describe('readRecordHeader on the shared samples', () => {
     expect(files.length).toBeGreaterThanOrEqual(30);
   });
 
-  it.each(files.filter((f) => f.endsWith('.log')))('%s: sequence number, reboot counter and µs time', (file) => {
-    const text = fs.readFileSync(path.join(samples, file), 'utf8');
-    const header = readRecordHeader(text);
-    const seq = /Sequence No\s*:\s*0x([0-9a-f]+)/.exec(text)![1]!;
-    const reboot = /Reboot counter\s*:\s*0x([0-9a-f]+)/.exec(text)![1]!;
-    const usecs = /usecs:(\d+)/.exec(text)![1]!;
-    expect(header).toEqual({
-      kind: 'audit',
-      sequenceNo: parseInt(seq, 16),
-      rebootCounter: parseInt(reboot, 16),
-      time: `${usecs.slice(0, 10)}.${usecs.slice(10)}`,
-    });
-  });
+  it.each(files.filter((f) => f.endsWith('.log')))(
+    '%s: sequence number, reboot counter and µs time',
+    (file) => {
+      const text = fs.readFileSync(path.join(samples, file), 'utf8');
+      const header = readRecordHeader(text);
+      const seq = /Sequence No\s*:\s*0x([0-9a-f]+)/.exec(text)![1]!;
+      const reboot = /Reboot counter\s*:\s*0x([0-9a-f]+)/.exec(text)![1]!;
+      const usecs = /usecs:(\d+)/.exec(text)![1]!;
+      expect(header).toEqual({
+        kind: 'audit',
+        sequenceNo: parseInt(seq, 16),
+        rebootCounter: parseInt(reboot, 16),
+        time: `${usecs.slice(0, 10)}.${usecs.slice(10)}`,
+      });
+    },
+  );
 
   it('reads the certificate-storage JSON records by their millisecond timestamp', () => {
     const text = fs.readFileSync(path.join(samples, '34-certstore-CreateObject-OK.json'), 'utf8');
@@ -50,11 +53,15 @@ describe('readRecordHeader on variants', () => {
   });
 
   it('accepts CRLF line ends', () => {
-    expect(readRecordHeader(record(' ', '\r\n'))).toMatchObject({ sequenceNo: 31, rebootCounter: 232 });
+    expect(readRecordHeader(record(' ', '\r\n'))).toMatchObject({
+      sequenceNo: 31,
+      rebootCounter: 232,
+    });
   });
 
   it('does not take a sequence number from inside another line', () => {
-    const text = 'Time: 12/19/17 21:01:17.140812, usecs:1513717277140812\nUser Name : Sequence No : 0x5';
+    const text =
+      'Time: 12/19/17 21:01:17.140812, usecs:1513717277140812\nUser Name : Sequence No : 0x5';
     expect(readRecordHeader(text)).toEqual({ kind: 'audit', time: '1513717277.140812' });
   });
 
@@ -64,7 +71,8 @@ describe('readRecordHeader on variants', () => {
   });
 
   it('refuses sequence numbers beyond exact integers rather than rounding them', () => {
-    const text = 'Time: 12/19/17 21:01:17.140812, usecs:1513717277140812\nSequence No : 0xffffffffffffffff';
+    const text =
+      'Time: 12/19/17 21:01:17.140812, usecs:1513717277140812\nSequence No : 0xffffffffffffffff';
     expect(readRecordHeader(text).sequenceNo).toBeUndefined();
   });
 });

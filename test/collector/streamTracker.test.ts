@@ -36,7 +36,15 @@ describe('StreamTracker', () => {
     t.accept(seqs(0, 4), T0);
     const withGap = t.accept([...seqs(8, 9)], T0 + MIN);
     expect(withGap.notices).toEqual([
-      { kind: 'sequence_gap', rebootCounter: 0xe8, expected: 5, found: 8, from: 5, to: 7, missing: 3 },
+      {
+        kind: 'sequence_gap',
+        rebootCounter: 0xe8,
+        expected: 5,
+        found: 8,
+        from: 5,
+        to: 7,
+        missing: 3,
+      },
     ]);
     expect(t.openGaps).toBe(1);
     // The next poll re-reads from before the gap, so late records can still arrive.
@@ -47,14 +55,23 @@ describe('StreamTracker', () => {
     const filled = t.accept([record(5, T0 + 5000), record(7, T0 + 7000)], T0 + 4 * MIN);
     expect(filled.records).toHaveLength(2);
     expect(filled.notices).toEqual([
-      { kind: 'sequence_gap_resolved', rebootCounter: 0xe8, from: 5, to: 7, filled: 2, openSeconds: 180 },
+      {
+        kind: 'sequence_gap_resolved',
+        rebootCounter: 0xe8,
+        from: 5,
+        to: 7,
+        filled: 2,
+        openSeconds: 180,
+      },
     ]);
     expect(t.openGaps).toBe(0);
   });
 
   it('reports the missing beginning of a stream created after the start position', () => {
     const t = new StreamTracker(undefined, T0, true, WINDOW);
-    expect(t.accept(seqs(3, 4), T0).notices).toMatchObject([{ kind: 'sequence_gap', from: 0, to: 2 }]);
+    expect(t.accept(seqs(3, 4), T0).notices).toMatchObject([
+      { kind: 'sequence_gap', from: 0, to: 2 },
+    ]);
   });
 
   it('starts counting from the first record of a stream older than the start position', () => {
@@ -67,7 +84,9 @@ describe('StreamTracker', () => {
     t.accept(seqs(0, 3), T0);
     const after = t.accept([record(0, T0 + 10_000, 0xe9), record(1, T0 + 11_000, 0xe9)], T0);
     expect(after.records).toHaveLength(2);
-    expect(after.notices).toEqual([{ kind: 'reboot_counter_changed', previous: 0xe8, current: 0xe9, sequenceNo: 0 }]);
+    expect(after.notices).toEqual([
+      { kind: 'reboot_counter_changed', previous: 0xe8, current: 0xe9, sequenceNo: 0 },
+    ]);
   });
 
   it('survives a round trip through its snapshot: nothing written twice after a restart', () => {
@@ -88,7 +107,10 @@ describe('StreamTracker', () => {
 
   it('de-duplicates records without a sequence number by time and text', () => {
     const t = new StreamTracker(undefined, T0, false, WINDOW);
-    const json = { timestamp: T0, message: '{"object_handle": 1, "op_code": "CreateObject", "timestamp": 1}' };
+    const json = {
+      timestamp: T0,
+      message: '{"object_handle": 1, "op_code": "CreateObject", "timestamp": 1}',
+    };
     const bad = { timestamp: T0, message: 'not a record at all' };
     expect(t.accept([json, bad], T0).records).toHaveLength(2);
     expect(t.accept([json, bad], T0).records).toHaveLength(0);
@@ -110,7 +132,10 @@ describe('StreamTracker', () => {
     const page = t.accept(
       [
         record(1, T0),
-        { timestamp: T0, message: '{\n  "object_handle": 463180677312929947,\n  "timestamp": 1725482483671\n}' },
+        {
+          timestamp: T0,
+          message: '{\n  "object_handle": 463180677312929947,\n  "timestamp": 1725482483671\n}',
+        },
         { timestamp: 1725482483999, message: 'garbage' },
       ],
       T0,
