@@ -27,6 +27,8 @@ const TRANSIENT = new Set([
   'ServiceUnavailableException',
   'InternalFailure',
   'InternalServerError',
+  'InternalServerException',
+  'OperationAbortedException',
   'InternalError',
   'RequestTimeout',
   'RequestTimeoutException',
