@@ -206,6 +206,21 @@ describe('readAccount', () => {
     expectNoSecrets(account);
   });
 
+  it('reports a 403 as missing capability, without retrying', async () => {
+    splunkd.state.failNext.push(403);
+    const err = await rejection(readAccount(session(), 'prod', logger));
+    expect(err.code).toBe('FORBIDDEN');
+    expect(err.message).toContain('list_storage_passwords');
+    expect(splunkd.requests).toHaveLength(1);
+  });
+
+  it('reports an answer without entry[0].content as a bad response', async () => {
+    splunkd.state.failNext.push(200); // answers 200 with only messages[]
+    const err = await rejection(readAccount(session(), 'prod', logger));
+    expect(err.code).toBe('BAD_RESPONSE');
+    expect(err.message).toContain('entry[0].content');
+  });
+
   it('gives up after the retries on persistent 5xx', async () => {
     splunkd.state.failNext.push(500, 500, 500, 500, 500);
     const err = await rejection(readAccount(session(), 'prod', logger));
