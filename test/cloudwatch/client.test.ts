@@ -7,6 +7,8 @@
 import { CloudWatchLogsClient, DescribeLogGroupsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import https from 'node:https';
 import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
 import util from 'node:util';
 import type { Logger, LogLevel } from '../../src/collector/ports';
 import { createLogsClient, DEFAULT_MAX_ATTEMPTS } from '../../src/cloudwatch/client';
@@ -276,8 +278,8 @@ describe('createLogsClient', () => {
       AWS_ACCESS_KEY_ID: 'AKIAENVEXAMPLE000001',
       AWS_SECRET_ACCESS_KEY: SECRET,
       AWS_EC2_METADATA_DISABLED: 'true',
-      AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/credentials',
-      AWS_CONFIG_FILE: '/nonexistent/config',
+      AWS_SHARED_CREDENTIALS_FILE: path.join(os.tmpdir(), `no-aws-credentials-${process.pid}`),
+      AWS_CONFIG_FILE: path.join(os.tmpdir(), `no-aws-config-${process.pid}`),
     };
     delete process.env.AWS_SESSION_TOKEN;
     delete process.env.AWS_PROFILE;

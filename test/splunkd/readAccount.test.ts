@@ -1,5 +1,6 @@
 import https from 'node:https';
 import net from 'node:net';
+import os from 'node:os';
 import util from 'node:util';
 import type { Logger, LogLevel, SplunkdSession } from '../../src/collector/ports';
 import { passwordId, readAccount, Secret, SplunkdError, type Account } from '../../src/splunkd';
@@ -28,7 +29,7 @@ let splunkd: FakeSplunkd;
 let logger: ReturnType<typeof recordingLogger>;
 
 function session(uri = splunkd.uri, sessionKey = SESSION_KEY): SplunkdSession {
-  return { serverHost: 'sh1', serverUri: uri, sessionKey, checkpointDir: '/nonexistent' };
+  return { serverHost: 'sh1', serverUri: uri, sessionKey, checkpointDir: os.tmpdir() };
 }
 
 function freshState(): FakeSplunkdState {
