@@ -59,15 +59,22 @@ function secretUrl(account: string): string {
   return restUrl(`${PASSWORDS}/${segment(SECRET_REALM)}:${segment(account)}:`);
 }
 
-/** Stores (or replaces) an account's secret access key. This is the only request that carries it. */
-export async function storeSecret(account: string, secret: string): Promise<void> {
+/**
+ * Stores an account's secret access key, or replaces the one `stored` says exists. This is the only
+ * request that carries a secret.
+ */
+export async function storeSecret(account: string, secret: string, stored: boolean): Promise<void> {
   const action = `Storing the secret access key of account "${account}"`;
+  const create = () => call('POST', restUrl(PASSWORDS), action, { name: account, password: secret, realm: SECRET_REALM });
+  const update = () => call('POST', secretUrl(account), action, { password: secret });
+  // Either guess can be out of date (another admin, an entry left from an earlier account of the
+  // same name): splunkd answers 409 to a create that exists and 404 to an update that does not.
+  const [first, second, retryOn] = stored ? [update, create, 404] : [create, update, 409];
   try {
-    await call('POST', restUrl(PASSWORDS), action, { name: account, password: secret, realm: SECRET_REALM });
+    await first();
   } catch (error) {
-    // 409: an entry for this account exists already (kept from an earlier account of the same name).
-    if (!(error instanceof SplunkdError && error.status === 409)) throw error;
-    await call('POST', secretUrl(account), action, { password: secret });
+    if (!(error instanceof SplunkdError && error.status === retryOn)) throw error;
+    await second();
   }
 }
 
@@ -85,7 +92,7 @@ export async function saveAccount(account: Account, isNew: boolean, secret: stri
   const action = `Saving account "${account.name}"`;
   if (isNew) await call('POST', restUrl(ACCOUNTS_CONF), action, { name: account.name, ...fields });
   else await call('POST', restUrl(`${ACCOUNTS_CONF}/${segment(account.name)}`), action, fields);
-  if (account.auth_type === 'access_key' && secret) await storeSecret(account.name, secret);
+  if (account.auth_type === 'access_key' && secret) await storeSecret(account.name, secret, secretStored);
   if (account.auth_type === 'default_chain' && secretStored) await deleteSecret(account.name);
 }
 

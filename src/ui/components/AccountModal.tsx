@@ -124,15 +124,7 @@ export function AccountModal({
                 help="Kept encrypted in Splunk's storage/passwords. It is never shown again."
               >
                 {keepsSecret ? (
-                  <div style={{ display: 'flex', alignItems: 'center', gap: 12 }} data-test="account-secret-stored">
-                    <span>Stored</span>
-                    <Button
-                      appearance="secondary"
-                      label="Replace"
-                      onClick={() => setReplacing(true)}
-                      data-test="account-secret-replace"
-                    />
-                  </div>
+                  <StoredSecret onReplace={() => setReplacing(true)} />
                 ) : (
                   <Text
                     type="password"
@@ -186,5 +178,18 @@ export function AccountModal({
         </Modal.Footer>
       </form>
     </Modal>
+  );
+}
+
+/**
+ * The secret access key as the page knows it: stored, not its value. A component of its own
+ * because ControlGroup hands its child label and description props a plain element would leak.
+ */
+function StoredSecret({ onReplace }: { onReplace: () => void }) {
+  return (
+    <div style={{ display: 'flex', alignItems: 'center', gap: 12 }} data-test="account-secret-stored">
+      <span>Stored</span>
+      <Button appearance="secondary" label="Replace" onClick={onReplace} data-test="account-secret-replace" />
+    </div>
   );
 }

@@ -231,3 +231,14 @@ export const regionValidator: Validator = (args) => {
   const bad = (args.regions ?? '').split(',').find((region) => region && !KNOWN_REGIONS.includes(region));
   return bad ? `regions: "${bad}" is not an AWS region code` : undefined;
 };
+
+/**
+ * The recorded requests that carry `secret` anywhere — URL, body or a header — as typed,
+ * URL-encoded (form bodies, query strings) or form-encoded (`+` for spaces).
+ */
+export function requestsCarrying(requests: readonly RecordedRequest[], secret: string): RecordedRequest[] {
+  const forms = [secret, encodeURIComponent(secret), new URLSearchParams({ s: secret }).toString().slice(2)];
+  return requests.filter((request) =>
+    [request.url, request.body, ...Object.values(request.headers)].some((part) => forms.some((form) => part.includes(form))),
+  );
+}

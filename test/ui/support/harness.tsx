@@ -5,11 +5,14 @@
  */
 import React from 'react';
 import '@testing-library/jest-dom';
-import { render } from '@testing-library/react';
+import { configure, render } from '@testing-library/react';
 import { setupServer } from 'msw/node';
 import { http, HttpResponse } from 'msw';
 import { FakeSplunkd } from './fakeSplunkd';
 import { SetupRoot } from '../../../src/ui/setup/SetupRoot';
+
+// @splunk/react-ui marks its parts with data-test, so tests find them (and the page's own) that way.
+configure({ testIdAttribute: 'data-test' });
 
 export function useFakeSplunkd(): { splunkd: FakeSplunkd } {
   const state = { splunkd: new FakeSplunkd() };

@@ -1,0 +1,39 @@
+/** Finding and driving the setup page's controls the way a user does: by label and role. */
+import { screen, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import type { RecordedRequest } from './fakeSplunkd';
+
+export type User = ReturnType<typeof userEvent.setup>;
+
+export function setupUser(): User {
+  return userEvent.setup({ delay: null });
+}
+
+export async function openTab(user: User, name: RegExp): Promise<void> {
+  await user.click(await screen.findByRole('tab', { name }));
+}
+
+export function modal(testId: string): ReturnType<typeof within> {
+  return within(screen.getByTestId(testId));
+}
+
+/** Replaces a field's text, pasted in one input event (typing key by key re-renders the form each time). */
+export async function typeInto(user: User, scope: ReturnType<typeof within>, label: string, text: string): Promise<void> {
+  const field = scope.getByRole('textbox', { name: label });
+  await user.clear(field);
+  if (text) await user.paste(text);
+}
+
+/** Writes the page made: method, path without Splunk Web's prefix, and form body. */
+export function writes(requests: readonly RecordedRequest[]): { method: string; path: string; form: URLSearchParams }[] {
+  return requests
+    .filter((request) => request.method !== 'GET')
+    .map((request) => {
+      const url = new URL(request.url, 'http://localhost');
+      return {
+        method: request.method,
+        path: decodeURIComponent(url.pathname.replace(/^.*\/splunkd\/__raw/, '')),
+        form: new URLSearchParams(request.body),
+      };
+    });
+}
