@@ -53,9 +53,14 @@ function printed(bytes: Buffer): string {
   return out;
 }
 
+/** Letters and digits go as they are (pcre2test only interprets backslash escapes); every
+ * other byte as \xhh, so whitespace at either end survives and no byte is reinterpreted. */
 function escapeSubject(bytes: Buffer): string {
   let out = '';
-  for (const b of bytes) out += `\\x${b.toString(16).padStart(2, '0')}`;
+  for (const b of bytes) {
+    const alnum = (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5a) || (b >= 0x61 && b <= 0x7a);
+    out += alnum ? String.fromCharCode(b) : `\\x${b.toString(16).padStart(2, '0')}`;
+  }
   return out;
 }
 
