@@ -12,6 +12,7 @@ import {
   DEFAULT_LOG_GROUP_PREFIX,
   DEFAULT_START_POSITION,
   NUMBER_BOUNDS,
+  unitOf,
   type NumberArgumentName,
 } from './arguments';
 import type { InputConfig, StartPosition } from './inputConfig';
@@ -75,7 +76,9 @@ export function parseInputConfig(params: RawParams, nowMs: number): ParseResult 
   const seconds = (name: NumberArgumentName): number => {
     const b = NUMBER_BOUNDS[name];
     const text = scalar(name);
-    return text === '' ? b.default : (take(name, parseSeconds(text, b.min, b.max)) ?? b.default);
+    return text === ''
+      ? b.default
+      : (take(name, parseSeconds(text, b.min, b.max, unitOf(name))) ?? b.default);
   };
 
   const stanza = scalar('name');
@@ -109,6 +112,7 @@ export function parseInputConfig(params: RawParams, nowMs: number): ParseResult 
   const lateEventWindowSeconds = seconds('late_event_window');
   const healthIntervalSeconds = seconds('health_interval');
   const discoveryIntervalSeconds = seconds('discovery_interval');
+  const maxRequestsPerSecond = seconds('max_requests_per_second');
 
   const endpointText = scalar('endpoint_url');
   const endpointUrl =
@@ -135,6 +139,7 @@ export function parseInputConfig(params: RawParams, nowMs: number): ParseResult 
     lateEventWindowSeconds,
     healthIntervalSeconds,
     discoveryIntervalSeconds,
+    maxRequestsPerSecond,
   };
   if (endpointUrl !== undefined) config.endpointUrl = endpointUrl;
   if (httpsProxy !== undefined) config.httpsProxy = httpsProxy;

@@ -51,10 +51,15 @@ export function parseClusterOrGroup(text: string): Parsed<string> {
 }
 
 /** Parses a whole number of seconds within bounds; rejects fractions, signs and units. */
-export function parseSeconds(text: string, min: number, max: number): Parsed<number> {
-  if (!/^\d+$/.test(text)) return fail(`"${text}" is not a whole number of seconds`);
+export function parseSeconds(
+  text: string,
+  min: number,
+  max: number,
+  unit = 'seconds',
+): Parsed<number> {
+  if (!/^\d+$/.test(text)) return fail(`"${text}" is not a whole number of ${unit}`);
   const n = Number(text);
-  if (n < min || n > max) return fail(`${text} is out of range: use ${min} to ${max} seconds`);
+  if (n < min || n > max) return fail(`${text} is out of range: use ${min} to ${max} ${unit}`);
   return ok(n);
 }
 

@@ -22,6 +22,7 @@ describe('parseInputConfig defaults', () => {
       account: '',
       regions: ['us-east-1'],
       logGroupPrefix: '/aws/cloudhsm/',
+      maxRequestsPerSecond: 10,
       clusters: [],
       startPosition: { kind: 'time', epochMs: NOW - 7 * 86_400_000, text: '-7d' },
       pollIntervalSeconds: 10,
@@ -193,12 +194,14 @@ describe('numeric arguments', () => {
       late_event_window: 'lateEventWindowSeconds',
       health_interval: 'healthIntervalSeconds',
       discovery_interval: 'discoveryIntervalSeconds',
+      max_requests_per_second: 'maxRequestsPerSecond',
     }[name] as string;
+    const unit = 'unit' in b ? b.unit : 'seconds';
     expect(ok({ [name]: String(b.min) })).toHaveProperty(key, b.min);
     expect(ok({ [name]: String(b.max) })).toHaveProperty(key, b.max);
     for (const bad of [String(b.min - 1), String(b.max + 1)]) {
       expect(errors({ [name]: bad })[0]?.message).toBe(
-        `${name}: ${bad} is out of range: use ${b.min} to ${b.max} seconds`,
+        `${name}: ${bad} is out of range: use ${b.min} to ${b.max} ${unit}`,
       );
     }
     for (const bad of ['1.5', '-5', '10s', 'ten', '1e3']) {
