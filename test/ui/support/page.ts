@@ -37,3 +37,9 @@ export function writes(requests: readonly RecordedRequest[]): { method: string; 
       };
     });
 }
+
+/** Opens a Select and picks the option with this label. */
+export async function chooseOption(user: User, select: HTMLElement, label: string): Promise<void> {
+  await user.click(select);
+  await user.click(await screen.findByRole('option', { name: label }));
+}

@@ -1,0 +1,160 @@
+/**
+ * @jest-environment ./test/ui/support/jsdom-environment.js
+ */
+import './support/splunkWebPage';
+import { screen, within } from '@testing-library/react';
+import { regionValidator } from './support/fakeSplunkd';
+import { failOnConsoleError, renderSetupPage, useFakeSplunkd } from './support/harness';
+import { chooseOption, modal, openTab, setupUser, typeInto, writes, type User } from './support/page';
+
+const fake = useFakeSplunkd();
+failOnConsoleError();
+
+beforeEach(() => {
+  fake.splunkd.accounts.set('prod', { auth_type: 'default_chain' });
+});
+
+async function openNewInputForm(user: User) {
+  renderSetupPage();
+  await openTab(user, /Inputs/);
+  await user.click(await screen.findByRole('button', { name: 'Add input' }));
+  return modal('input-modal');
+}
+
+async function addRegion(user: User, form: ReturnType<typeof modal>, region: string) {
+  await user.click(form.getByTestId('input-regions'));
+  await user.keyboard(`${region}{Enter}`);
+  await user.keyboard('{Escape}');
+}
+
+test('creating an input posts its args, with the index chosen from the ones that exist', async () => {
+  const user = setupUser();
+  const form = await openNewInputForm(user);
+  await typeInto(user, form, 'Input name', 'prod-us');
+  // The only account is chosen already.
+  expect(form.getByTestId('input-account')).toHaveAttribute('data-test-value', 'prod');
+  await addRegion(user, form, 'us-east-1');
+  await chooseOption(user, form.getByTestId('input-index'), 'cloudhsm');
+  await user.click(form.getByRole('button', { name: 'Save' }));
+
+  expect(await screen.findByText('Input "prod-us" was saved.')).toBeInTheDocument();
+  const [create] = writes(fake.splunkd.requests);
+  expect(create?.path).toBe('/servicesNS/nobody/cloudhsm_audit/data/inputs/cloudhsm_audit');
+  expect(Object.fromEntries(create!.form)).toEqual({
+    name: 'prod-us',
+    account: 'prod',
+    regions: 'us-east-1',
+    log_group_prefix: '/aws/cloudhsm/',
+    clusters: '',
+    start_position: '-7d',
+    poll_interval: '10',
+    late_event_window: '1800',
+    health_interval: '300',
+    discovery_interval: '300',
+    endpoint_url: '',
+    https_proxy: '',
+    index: 'cloudhsm',
+  });
+  const row = within(screen.getByTestId('input-row-prod-us'));
+  expect(row.getByText('All (discovered)')).toBeInTheDocument();
+  expect(row.getByTestId('input-status')).toHaveTextContent('Enabled');
+});
+
+test('the collector\'s validation message from splunkd is shown in the form', async () => {
+  fake.splunkd.validator = regionValidator;
+  const user = setupUser();
+  const form = await openNewInputForm(user);
+  await typeInto(user, form, 'Input name', 'prod-us');
+  await addRegion(user, form, 'us-east-7');
+  await user.click(form.getByRole('button', { name: 'Save' }));
+
+  expect(await form.findByTestId('input-error')).toHaveTextContent(
+    'Saving input "prod-us" failed: regions: "us-east-7" is not an AWS region code.',
+  );
+  expect(fake.splunkd.inputs.size).toBe(0);
+});
+
+test('AWS refusing access is shown in the form as splunkd reports it', async () => {
+  fake.splunkd.validator = () =>
+    'AccessDeniedException: User: arn:aws:iam::123456789012:user/splunk is not authorized to perform: logs:DescribeLogGroups';
+  const user = setupUser();
+  const form = await openNewInputForm(user);
+  await typeInto(user, form, 'Input name', 'prod-us');
+  await addRegion(user, form, 'eu-west-1');
+  await user.click(form.getByRole('button', { name: 'Save' }));
+
+  expect(await form.findByTestId('input-error')).toHaveTextContent(/not authorized to perform: logs:DescribeLogGroups/);
+});
+
+test('a list of clusters, a start date and advanced settings are posted as the collector reads them', async () => {
+  const user = setupUser();
+  const form = await openNewInputForm(user);
+  await typeInto(user, form, 'Input name', 'pinned');
+  await addRegion(user, form, 'us-west-2');
+  await user.click(form.getByRole('radio', { name: 'Only these' }));
+  await user.click(form.getByTestId('input-clusters'));
+  await user.keyboard('cluster-abc123{Enter}/aws/cloudhsm/cluster-def456{Enter}{Escape}');
+  await chooseOption(user, form.getByTestId('input-start'), 'A date');
+  await typeInto(user, form, 'Start date', 'yesterday');
+  await typeInto(user, form, 'Poll interval (s)', '0');
+  await user.click(form.getByRole('button', { name: 'Save' }));
+  expect(form.getByText('Enter a date like 2026-01-31 or 2026-01-31T08:00:00Z.')).toBeInTheDocument();
+  expect(form.getByText('Poll interval is a whole number of seconds, at least 1.')).toBeInTheDocument();
+  expect(writes(fake.splunkd.requests)).toEqual([]);
+
+  await typeInto(user, form, 'Start date', '2026-01-31');
+  await typeInto(user, form, 'Poll interval (s)', '30');
+  await user.click(form.getByRole('button', { name: 'Advanced settings' }));
+  await typeInto(user, form, 'Endpoint URL', 'https://logs.us-west-2.amazonaws.com');
+  await user.click(form.getByRole('button', { name: 'Save' }));
+
+  expect(await screen.findByText('Input "pinned" was saved.')).toBeInTheDocument();
+  expect(fake.splunkd.inputs.get('pinned')).toMatchObject({
+    clusters: 'cluster-abc123,/aws/cloudhsm/cluster-def456',
+    start_position: '2026-01-31',
+    poll_interval: '30',
+    endpoint_url: 'https://logs.us-west-2.amazonaws.com',
+  });
+  expect(fake.splunkd.inputs.get('pinned')).not.toHaveProperty('index');
+});
+
+test('an input can be edited, disabled, enabled and deleted', async () => {
+  fake.splunkd.inputs.set('prod-us', {
+    account: 'prod',
+    regions: 'us-east-1',
+    clusters: '',
+    start_position: '-7d',
+    poll_interval: '10',
+    index: 'security',
+    disabled: '0',
+  });
+  const user = setupUser();
+  renderSetupPage();
+  await openTab(user, /Inputs/);
+  const row = () => within(screen.getByTestId('input-row-prod-us'));
+  await user.click(await screen.findByRole('button', { name: 'Disable' }));
+  expect(await screen.findByText('Input "prod-us" was disabled.')).toBeInTheDocument();
+  expect(row().getByTestId('input-status')).toHaveTextContent('Disabled');
+  await user.click(row().getByRole('button', { name: 'Enable' }));
+  expect(await screen.findByText('Input "prod-us" was enabled.')).toBeInTheDocument();
+
+  await user.click(row().getByRole('button', { name: 'Edit' }));
+  const form = modal('input-modal');
+  expect(form.getByRole('textbox', { name: 'Input name' })).toBeDisabled();
+  expect(form.getByTestId('input-index')).toHaveAttribute('data-test-value', 'security');
+  await addRegion(user, form, 'eu-west-1');
+  await user.click(form.getByRole('button', { name: 'Save' }));
+  expect(await screen.findByText('Input "prod-us" was saved.')).toBeInTheDocument();
+  expect(fake.splunkd.inputs.get('prod-us')).toMatchObject({ regions: 'us-east-1,eu-west-1', index: 'security' });
+
+  await user.click(row().getByRole('button', { name: 'Delete' }));
+  await user.click(modal('confirm-modal').getByRole('button', { name: 'Delete' }));
+  expect(await screen.findByText('Input "prod-us" was deleted.')).toBeInTheDocument();
+
+  expect(writes(fake.splunkd.requests).map(({ method, path }) => `${method} ${path}`)).toEqual([
+    'POST /servicesNS/nobody/cloudhsm_audit/data/inputs/cloudhsm_audit/prod-us/disable',
+    'POST /servicesNS/nobody/cloudhsm_audit/data/inputs/cloudhsm_audit/prod-us/enable',
+    'POST /servicesNS/nobody/cloudhsm_audit/data/inputs/cloudhsm_audit/prod-us',
+    'DELETE /servicesNS/nobody/cloudhsm_audit/data/inputs/cloudhsm_audit/prod-us',
+  ]);
+});
