@@ -5,6 +5,7 @@
  * (an explicit exit: open AWS SDK sockets or timers must not keep a stopped input alive).
  */
 
+import './processWarnings';
 import { probeAccess } from '../collector/probe';
 import { runInput } from '../collector/run';
 import { runModularInput } from './app';

@@ -103,7 +103,8 @@ const attr = (node: Node, name: string): string => text(node[`@_${name}`]);
 function paramsOf(node: Node): RawParams {
   const params: RawParams = {};
   for (const p of asNodes(node.param)) params[attr(p, 'name')] = text(p);
-  for (const pl of asNodes(node.param_list)) params[attr(pl, 'name')] = (Array.isArray(pl.value) ? pl.value : []).map(text);
+  for (const pl of asNodes(node.param_list))
+    params[attr(pl, 'name')] = (Array.isArray(pl.value) ? pl.value : []).map(text);
   return params;
 }
 

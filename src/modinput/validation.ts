@@ -17,6 +17,8 @@ export type Probe = (config: InputConfig, session: SplunkdSession) => Promise<st
 export interface ValidationOutcome {
   /** `<error><message>…</message></error>` or empty. */
   stdout: string;
+  /** The refusal in plain text, for the log. */
+  message?: string;
   exitCode: number;
 }
 
