@@ -95,18 +95,24 @@ async function splunkdMessage(response: Response): Promise<string> {
   try {
     await handleError(fallback)(response);
   } catch (error) {
-    // handleError rejects with splunkd's messages[] text, or with a parse error for a body that is
-    // not JSON (a proxy's HTML page): then the status is all there is to tell.
-    if (error instanceof Error && !(error instanceof SyntaxError)) return error.message;
+    // handleError rejects with a plain Error carrying splunkd's messages[] text (or the fallback);
+    // a body that is not splunkd's JSON (a proxy's HTML page) fails to parse instead, and then the
+    // status is all there is to tell.
+    if (error instanceof Error && error.name === 'Error') return error.message;
   }
   return fallback;
 }
 
+function sentence(text: string): string {
+  return /[.!?]$/.test(text) ? text : `${text}.`;
+}
+
 function explain(action: string, status: number, detail: string): string {
-  const head = `${action} failed: ${detail}`;
-  if (status === 401) return `${head}. Your Splunk session has ended: sign in again (reload the page) and retry.`;
+  const head = sentence(`${action} failed: ${detail}`);
+  if (status === 401) return `${head} Your Splunk session has ended: sign in again (reload the page) and retry.`;
   if (status === 403)
-    return `${head}. Your Splunk role does not allow this: ask a Splunk admin for the capability named above, or to make this change.`;
-  if (status >= 500) return `${head}. splunkd could not complete the request: retry, and if it fails again look in splunkd.log (index=_internal).`;
-  return /[.!?]$/.test(head) ? head : `${head}.`;
+    return `${head} Your Splunk role does not allow this: ask a Splunk admin for the capability named above, or to make this change.`;
+  if (status >= 500)
+    return `${head} splunkd could not complete the request: retry, and if it fails again look in splunkd.log (index=_internal).`;
+  return head;
 }

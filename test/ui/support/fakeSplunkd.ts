@@ -88,7 +88,7 @@ export class FakeSplunkd {
   }
 
   private forbidden(...capabilities: string[]): FakeReply {
-    const needs = [...capabilities, 'admin_all_objects'].join(' OR ');
+    const needs = [...new Set([...capabilities, 'admin_all_objects'])].join(' OR ');
     return error(
       403,
       `You (user=${this.user.username}) do not have permission to perform this operation (requires capability: ${needs}).`,

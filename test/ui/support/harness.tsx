@@ -24,7 +24,9 @@ export function useFakeSplunkd(): { splunkd: FakeSplunkd } {
         headers[key] = value;
       });
       const reply = state.splunkd.handle(request.method, request.url, headers, body);
-      return HttpResponse.json(reply.body ?? null, { status: reply.status });
+      return reply.body === undefined
+        ? new HttpResponse('<html><body>Bad gateway</body></html>', { status: reply.status, headers: { 'Content-Type': 'text/html' } })
+        : HttpResponse.json(reply.body, { status: reply.status });
     }),
   );
   beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
