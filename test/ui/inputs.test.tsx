@@ -51,6 +51,7 @@ test('creating an input posts its args, with the index chosen from the ones that
     late_event_window: '1800',
     health_interval: '300',
     discovery_interval: '300',
+    max_requests_per_second: '10',
     endpoint_url: '',
     https_proxy: '',
     index: 'cloudhsm',
@@ -99,7 +100,7 @@ test('a list of clusters, a start date and advanced settings are posted as the c
   await typeInto(user, form, 'Poll interval (s)', '0');
   await user.click(form.getByRole('button', { name: 'Save' }));
   expect(form.getByText('Enter a date like 2026-01-31 or 2026-01-31T08:00:00Z.')).toBeInTheDocument();
-  expect(form.getByText('Poll interval is a whole number of seconds, at least 1.')).toBeInTheDocument();
+  expect(form.getByText('Poll interval is a whole number from 1 to 3600.')).toBeInTheDocument();
   expect(writes(fake.splunkd.requests)).toEqual([]);
 
   await typeInto(user, form, 'Start date', '2026-01-31');

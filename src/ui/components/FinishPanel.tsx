@@ -39,7 +39,7 @@ export function FinishPanel({ configured, canFinish, accountCount, enabledInputC
     <section data-test="finish-panel">
       <PanelHeader
         title="Finish setup"
-        description="Marks the app as configured: opening AWS CloudHSM Audit then shows its dashboards. You can come back to this page at any time from the app's Setup menu."
+        description="Marks the app as configured: opening AWS CloudHSM Audit then shows its dashboards. This page stays in the app's navigation bar (Setup) for later changes."
       />
       <P data-test="finish-summary">
         {accountCount} AWS {accountCount === 1 ? 'account' : 'accounts'}, {enabledInputCount} enabled{' '}

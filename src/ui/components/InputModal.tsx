@@ -77,14 +77,14 @@ export function InputModal({ input, accounts, indexes, existingNames, onClose, o
           <FormField label="Input name" required error={shown.name} help="Letters, digits, _ - and . only.">
             <Text value={draft.name} onChange={text('name')} disabled={!isNew} error={!!shown.name} data-test="input-name" />
           </FormField>
-          <FormField label="AWS account" required error={shown.account}>
+          <FormField label="AWS account" error={shown.account} help="Add accounts on the AWS accounts tab.">
             <Select
               value={draft.account}
               onChange={(_, { value }) => update({ account: String(value) })}
               error={!!shown.account}
-              placeholder={accounts.length ? 'Choose an account' : 'Add an AWS account first'}
               data-test="input-account"
             >
+              <Select.Option label="None: the host's default AWS credentials" value="" />
               {accounts.map((name) => (
                 <Select.Option key={name} label={name} value={name} />
               ))}
@@ -176,6 +176,19 @@ export function InputModal({ input, accounts, indexes, existingNames, onClose, o
             <FormField label="Discovery interval (s)" required error={shown.discoveryInterval}>
               <Text value={draft.discoveryInterval} onChange={text('discoveryInterval')} error={!!shown.discoveryInterval} data-test="input-discovery-interval" />
             </FormField>
+            <FormField
+              label="Requests per second"
+              required
+              error={shown.maxRequestsPerSecond}
+              help="CloudWatch Logs requests per second per account and region, leaving quota for other readers."
+            >
+              <Text
+                value={draft.maxRequestsPerSecond}
+                onChange={text('maxRequestsPerSecond')}
+                error={!!shown.maxRequestsPerSecond}
+                data-test="input-max-requests-per-second"
+              />
+            </FormField>
             <FormField label="Endpoint URL" error={shown.endpointUrl} help="Optional: overrides the account's endpoint.">
               <Text value={draft.endpointUrl} onChange={text('endpointUrl')} error={!!shown.endpointUrl} data-test="input-endpoint-url" />
             </FormField>
@@ -198,6 +211,7 @@ const ADVANCED: (keyof InputDraft)[] = [
   'lateEventWindow',
   'healthInterval',
   'discoveryInterval',
+  'maxRequestsPerSecond',
   'endpointUrl',
   'httpsProxy',
 ];

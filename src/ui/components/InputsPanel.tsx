@@ -63,7 +63,8 @@ export function InputsPanel({ inputs, accounts, indexes, canManage, onChanged }:
       )}
       {canManage && accounts.length === 0 && (
         <Message type="info" data-test="inputs-need-account">
-          Add an AWS account on the AWS accounts tab first: every input reads with one.
+          No AWS account yet: a new input uses the AWS credentials of the Splunk host running it (instance profile,
+          environment). Add an account on the AWS accounts tab to use an access key or a role.
         </Message>
       )}
       {error && (
@@ -95,7 +96,7 @@ export function InputsPanel({ inputs, accounts, indexes, canManage, onChanged }:
             {inputs.map((input) => (
               <Table.Row key={input.name} data-test={`input-row-${input.name}`}>
                 <Table.Cell>{input.name}</Table.Cell>
-                <Table.Cell>{input.account || '—'}</Table.Cell>
+                <Table.Cell>{input.account || "Host's default credentials"}</Table.Cell>
                 <Table.Cell>{input.regions.join(', ') || '—'}</Table.Cell>
                 <Table.Cell>{input.clusters.length ? input.clusters.join(', ') : 'All (discovered)'}</Table.Cell>
                 <Table.Cell>{input.index || 'default'}</Table.Cell>

@@ -25,6 +25,7 @@ export interface InputDraft {
   lateEventWindow: string;
   healthInterval: string;
   discoveryInterval: string;
+  maxRequestsPerSecond: string;
   endpointUrl: string;
   httpsProxy: string;
 }
@@ -47,8 +48,11 @@ export const INPUT_DEFAULTS = {
   lateEventWindow: '1800',
   healthInterval: '300',
   discoveryInterval: '300',
+  /** CloudWatch Logs requests per second per account and region: the GetLogEvents quota. */
+  maxRequestsPerSecond: '10',
 } as const;
 
+/** A new input; `account` empty means the host's default AWS credentials. */
 export function emptyInput(account = ''): InputDraft {
   return {
     name: '',
@@ -64,6 +68,7 @@ export function emptyInput(account = ''): InputDraft {
     lateEventWindow: INPUT_DEFAULTS.lateEventWindow,
     healthInterval: INPUT_DEFAULTS.healthInterval,
     discoveryInterval: INPUT_DEFAULTS.discoveryInterval,
+    maxRequestsPerSecond: INPUT_DEFAULTS.maxRequestsPerSecond,
     endpointUrl: '',
     httpsProxy: '',
   };
@@ -104,6 +109,7 @@ export function inputFromEntry(name: string, content: Record<string, unknown>): 
     lateEventWindow: text(content, 'late_event_window', INPUT_DEFAULTS.lateEventWindow),
     healthInterval: text(content, 'health_interval', INPUT_DEFAULTS.healthInterval),
     discoveryInterval: text(content, 'discovery_interval', INPUT_DEFAULTS.discoveryInterval),
+    maxRequestsPerSecond: text(content, 'max_requests_per_second', INPUT_DEFAULTS.maxRequestsPerSecond),
     endpointUrl: text(content, 'endpoint_url'),
     httpsProxy: text(content, 'https_proxy'),
   };
@@ -130,6 +136,7 @@ export function inputArgs(draft: InputDraft): Record<string, string> {
     late_event_window: draft.lateEventWindow.trim(),
     health_interval: draft.healthInterval.trim(),
     discovery_interval: draft.discoveryInterval.trim(),
+    max_requests_per_second: draft.maxRequestsPerSecond.trim(),
     endpoint_url: draft.endpointUrl.trim(),
     https_proxy: draft.httpsProxy.trim(),
   };
@@ -138,7 +145,7 @@ export function inputArgs(draft: InputDraft): Record<string, string> {
   return args;
 }
 
-const SECONDS = /^\d+$/;
+const WHOLE = /^\d+$/;
 
 export function validateInput(
   draft: InputDraft,
@@ -151,8 +158,8 @@ export function validateInput(
     else if (!NAME_PATTERN.test(name)) errors.name = 'Use only letters, digits, "_", "-" and ".".';
     else if (options.existingNames.includes(name)) errors.name = `An input named "${name}" already exists.`;
   }
-  if (!draft.account) errors.account = 'Choose the AWS account this input reads with.';
-  else if (!options.accounts.includes(draft.account))
+  // An empty account is valid: the input then uses the host's default AWS credentials.
+  if (draft.account && !options.accounts.includes(draft.account))
     errors.account = `The account "${draft.account}" does not exist any more: choose another one.`;
   const badRegion = draft.regions.find((region) => !REGION_PATTERN.test(region));
   if (draft.regions.length === 0) errors.regions = 'Choose at least one AWS region.';
@@ -161,15 +168,18 @@ export function validateInput(
     errors.clusters = 'Add at least one cluster ID or log group name, or choose "All clusters".';
   if (draft.startChoice === 'date' && Number.isNaN(Date.parse(draft.startDate.trim())))
     errors.startDate = 'Enter a date like 2026-01-31 or 2026-01-31T08:00:00Z.';
-  const numbers: [keyof InputDraft, string, number][] = [
-    ['pollInterval', 'Poll interval', 1],
-    ['lateEventWindow', 'Late event window', 0],
-    ['healthInterval', 'Health interval', 10],
-    ['discoveryInterval', 'Discovery interval', 10],
+  // The collector's ranges (README/inputs.conf.spec).
+  const numbers: [keyof InputDraft, string, number, number][] = [
+    ['pollInterval', 'Poll interval', 1, 3600],
+    ['lateEventWindow', 'Late event window', 900, 86400],
+    ['healthInterval', 'Health interval', 5, 86400],
+    ['discoveryInterval', 'Discovery interval', 5, 86400],
+    ['maxRequestsPerSecond', 'Requests per second', 1, 100],
   ];
-  for (const [key, label, min] of numbers) {
+  for (const [key, label, min, max] of numbers) {
     const value = String(draft[key]).trim();
-    if (!SECONDS.test(value) || Number(value) < min) errors[key] = `${label} is a whole number of seconds, at least ${min}.`;
+    if (!WHOLE.test(value) || Number(value) < min || Number(value) > max)
+      errors[key] = `${label} is a whole number from ${min} to ${max}.`;
   }
   if (!draft.logGroupPrefix.trim().startsWith('/')) errors.logGroupPrefix = 'A log group prefix starts with "/".';
   const endpointError = urlError(draft.endpointUrl);
