@@ -157,7 +157,8 @@ function assemble(version) {
 async function writePackage(appDir, file) {
   fs.mkdirSync(path.dirname(file), { recursive: true });
   fs.rmSync(file, { force: true });
-  await tar.c({ gzip: { level: 9 }, file, cwd: path.dirname(appDir), portable: true }, [APP_ID]);
+  // Level 6: level 9 takes about three times as long on the runtime binary for 0.4 % less.
+  await tar.c({ gzip: { level: 6 }, file, cwd: path.dirname(appDir), portable: true }, [APP_ID]);
   const bytes = fs.statSync(file).size;
   if (bytes >= MAX_PACKAGE_BYTES) {
     throw new Error(

@@ -25,13 +25,18 @@ export function formatValue(value: string | number | boolean): string {
   return NEEDS_QUOTES.test(s) ? `"${s.replace(/"/g, '\\"')}"` : s;
 }
 
+/** The printable form of a field: `<redacted>` when its key looks like a secret. */
+export function redact(key: string, value: string | number | boolean): string {
+  return SECRET_KEY.test(key) ? '<redacted>' : formatValue(value);
+}
+
 /** Formats one log line (without the trailing newline). */
 export function formatLine(level: LogLevel, message: string, fields?: Fields): string {
   let line = `${level} ${oneLine(message)}`;
   if (fields) {
     for (const [key, value] of Object.entries(fields)) {
       if (value === undefined) continue;
-      line += ` ${key}=${SECRET_KEY.test(key) ? '<redacted>' : formatValue(value)}`;
+      line += ` ${key}=${redact(key, value)}`;
     }
   }
   return line;
