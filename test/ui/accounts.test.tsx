@@ -13,8 +13,15 @@ failOnConsoleError();
 const SECRET = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';
 
 function seedAccount(name = 'prod', secret = SECRET) {
-  fake.splunkd.accounts.set(name, { auth_type: 'access_key', access_key_id: 'AKIAIOSFODNN7EXAMPLE' });
-  fake.splunkd.passwords.set(`cloudhsm_audit:${name}:`, { realm: 'cloudhsm_audit', username: name, password: secret });
+  fake.splunkd.accounts.set(name, {
+    auth_type: 'access_key',
+    access_key_id: 'AKIAIOSFODNN7EXAMPLE',
+  });
+  fake.splunkd.passwords.set(`cloudhsm_audit:${name}:`, {
+    realm: 'cloudhsm_audit',
+    username: name,
+    password: secret,
+  });
 }
 
 test('adding an access-key account sends the secret to storage/passwords and nowhere else', async () => {
@@ -26,7 +33,12 @@ test('adding an access-key account sends the secret to storage/passwords and now
   await typeInto(user, form, 'Access key ID', 'AKIAIOSFODNN7EXAMPLE');
   await user.click(form.getByLabelText(/Secret access key/));
   await user.paste(SECRET);
-  await typeInto(user, form, 'Role to assume', 'arn:aws:iam::123456789012:role/CloudHSMAuditReader');
+  await typeInto(
+    user,
+    form,
+    'Role to assume',
+    'arn:aws:iam::123456789012:role/CloudHSMAuditReader',
+  );
   await user.click(form.getByRole('button', { name: 'Save' }));
 
   expect(await screen.findByText('Account "prod" was saved.')).toBeInTheDocument();
@@ -49,9 +61,15 @@ test('adding an access-key account sends the secret to storage/passwords and now
     endpoint_url: '',
     https_proxy: '',
   });
-  expect(Object.fromEntries(secret!.form)).toEqual({ name: 'prod', password: SECRET, realm: 'cloudhsm_audit' });
+  expect(Object.fromEntries(secret!.form)).toEqual({
+    name: 'prod',
+    password: SECRET,
+    realm: 'cloudhsm_audit',
+  });
   const carriers = requestsCarrying(fake.splunkd.requests, SECRET);
-  expect(carriers.map((request) => request.url)).toEqual([expect.stringMatching(/\/storage\/passwords\?/)]);
+  expect(carriers.map((request) => request.url)).toEqual([
+    expect.stringMatching(/\/storage\/passwords\?/),
+  ]);
   expect(fake.splunkd.accounts.get('prod')).not.toHaveProperty('secret');
 });
 
@@ -66,10 +84,14 @@ test('the form names what to fix before anything is sent', async () => {
   await user.click(form.getByRole('button', { name: 'Save' }));
 
   expect(form.getByText('Use only letters, digits, "_", "-" and ".".')).toBeInTheDocument();
-  expect(form.getByText('An access key ID has 16 to 128 capital letters and digits.')).toBeInTheDocument();
+  expect(
+    form.getByText('An access key ID has 16 to 128 capital letters and digits.'),
+  ).toBeInTheDocument();
   expect(form.getByText('Enter the secret access key.')).toBeInTheDocument();
   expect(
-    form.getByText('Remove the user name and password from the proxy URL: conf files are not encrypted.'),
+    form.getByText(
+      'Remove the user name and password from the proxy URL: conf files are not encrypted.',
+    ),
   ).toBeInTheDocument();
   expect(writes(fake.splunkd.requests)).toEqual([]);
 });
@@ -80,7 +102,9 @@ test('a stored secret is shown as "Stored", never read back, and kept when the a
   renderSetupPage();
   const row = within(await screen.findByTestId('account-row-prod'));
   expect(row.getByText('Stored')).toBeInTheDocument();
-  const listing = fake.splunkd.requests.find((request) => request.url.includes('/storage/passwords?'));
+  const listing = fake.splunkd.requests.find((request) =>
+    request.url.includes('/storage/passwords?'),
+  );
   expect(new URL(listing!.url).searchParams.getAll('f')).toEqual(['username', 'realm']);
   expect(document.body.innerHTML).not.toContain(SECRET);
 
@@ -104,15 +128,19 @@ test('the page never shows a secret even when splunkd sends clear_password', asy
   fake.splunkd.handle = (method, url, headers, body) =>
     answer(method, url.replace(/&f=[^&]*/g, ''), headers, body);
   renderSetupPage();
-  expect(within(await screen.findByTestId('account-row-prod')).getByText('Stored')).toBeInTheDocument();
+  expect(
+    within(await screen.findByTestId('account-row-prod')).getByText('Stored'),
+  ).toBeInTheDocument();
   expect(document.body.innerHTML).not.toContain(SECRET);
 });
 
-test('Replace sends the new secret to the account\'s storage/passwords entry only', async () => {
+test("Replace sends the new secret to the account's storage/passwords entry only", async () => {
   seedAccount();
   const user = setupUser();
   renderSetupPage();
-  await user.click(within(await screen.findByTestId('account-row-prod')).getByRole('button', { name: 'Replace' }));
+  await user.click(
+    within(await screen.findByTestId('account-row-prod')).getByRole('button', { name: 'Replace' }),
+  );
   const form = modal('account-modal');
   await user.click(form.getByLabelText(/Secret access key/));
   await user.paste('a-new-secret-value');
@@ -126,19 +154,26 @@ test('Replace sends the new secret to the account\'s storage/passwords entry onl
   expect(fake.splunkd.passwords.get('cloudhsm_audit:prod:')?.password).toBe('a-new-secret-value');
 });
 
-test('switching an account to the host\'s default credentials deletes its stored secret', async () => {
+test("switching an account to the host's default credentials deletes its stored secret", async () => {
   seedAccount();
   const user = setupUser();
   renderSetupPage();
-  await user.click(within(await screen.findByTestId('account-row-prod')).getByRole('button', { name: 'Edit' }));
+  await user.click(
+    within(await screen.findByTestId('account-row-prod')).getByRole('button', { name: 'Edit' }),
+  );
   const form = modal('account-modal');
   await user.click(form.getByRole('radio', { name: "Host's default credentials" }));
   await user.click(form.getByRole('button', { name: 'Save' }));
 
   expect(await screen.findByText('Account "prod" was saved.')).toBeInTheDocument();
-  expect(fake.splunkd.accounts.get('prod')).toMatchObject({ auth_type: 'default_chain', access_key_id: '' });
+  expect(fake.splunkd.accounts.get('prod')).toMatchObject({
+    auth_type: 'default_chain',
+    access_key_id: '',
+  });
   expect(fake.splunkd.passwords.size).toBe(0);
-  expect(within(screen.getByTestId('account-row-prod')).getByText('Not needed')).toBeInTheDocument();
+  expect(
+    within(screen.getByTestId('account-row-prod')).getByText('Not needed'),
+  ).toBeInTheDocument();
 });
 
 test('deleting an account used by inputs is refused with a message naming them', async () => {
@@ -147,7 +182,9 @@ test('deleting an account used by inputs is refused with a message naming them',
   fake.splunkd.inputs.set('prod-eu', { account: 'prod', regions: 'eu-west-1', disabled: '1' });
   const user = setupUser();
   renderSetupPage();
-  await user.click(within(await screen.findByTestId('account-row-prod')).getByRole('button', { name: 'Delete' }));
+  await user.click(
+    within(await screen.findByTestId('account-row-prod')).getByRole('button', { name: 'Delete' }),
+  );
   await user.click(modal('confirm-modal').getByRole('button', { name: 'Delete' }));
 
   expect(
@@ -163,10 +200,14 @@ test('deleting an unused account removes its secret and its stanza', async () =>
   seedAccount();
   const user = setupUser();
   renderSetupPage();
-  await user.click(within(await screen.findByTestId('account-row-prod')).getByRole('button', { name: 'Delete' }));
+  await user.click(
+    within(await screen.findByTestId('account-row-prod')).getByRole('button', { name: 'Delete' }),
+  );
   await user.click(modal('confirm-modal').getByRole('button', { name: 'Delete' }));
 
-  expect(await screen.findByText('Account "prod" and its stored secret were deleted.')).toBeInTheDocument();
+  expect(
+    await screen.findByText('Account "prod" and its stored secret were deleted.'),
+  ).toBeInTheDocument();
   expect(writes(fake.splunkd.requests).map(({ method, path }) => `${method} ${path}`)).toEqual([
     'DELETE /servicesNS/nobody/cloudhsm_audit/storage/passwords/cloudhsm_audit:prod:',
     'DELETE /servicesNS/nobody/cloudhsm_audit/configs/conf-cloudhsm_audit_accounts/prod',

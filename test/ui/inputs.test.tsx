@@ -5,7 +5,15 @@ import './support/splunkWebPage';
 import { screen, within } from '@testing-library/react';
 import { regionValidator } from './support/fakeSplunkd';
 import { failOnConsoleError, renderSetupPage, useFakeSplunkd } from './support/harness';
-import { chooseOption, modal, openTab, setupUser, typeInto, writes, type User } from './support/page';
+import {
+  chooseOption,
+  modal,
+  openTab,
+  setupUser,
+  typeInto,
+  writes,
+  type User,
+} from './support/page';
 
 const fake = useFakeSplunkd();
 failOnConsoleError();
@@ -61,7 +69,7 @@ test('creating an input posts its args, with the index chosen from the ones that
   expect(row.getByTestId('input-status')).toHaveTextContent('Enabled');
 });
 
-test('the collector\'s validation message from splunkd is shown in the form', async () => {
+test("the collector's validation message from splunkd is shown in the form", async () => {
   fake.splunkd.validator = regionValidator;
   const user = setupUser();
   const form = await openNewInputForm(user);
@@ -84,7 +92,9 @@ test('AWS refusing access is shown in the form as splunkd reports it', async () 
   await addRegion(user, form, 'eu-west-1');
   await user.click(form.getByRole('button', { name: 'Save' }));
 
-  expect(await form.findByTestId('input-error')).toHaveTextContent(/not authorized to perform: logs:DescribeLogGroups/);
+  expect(await form.findByTestId('input-error')).toHaveTextContent(
+    /not authorized to perform: logs:DescribeLogGroups/,
+  );
 });
 
 test('a list of clusters, a start date and advanced settings are posted as the collector reads them', async () => {
@@ -99,7 +109,9 @@ test('a list of clusters, a start date and advanced settings are posted as the c
   await typeInto(user, form, 'Start date', 'yesterday');
   await typeInto(user, form, 'Poll interval (s)', '0');
   await user.click(form.getByRole('button', { name: 'Save' }));
-  expect(form.getByText('Enter a date like 2026-01-31 or 2026-01-31T08:00:00Z.')).toBeInTheDocument();
+  expect(
+    form.getByText('Enter a date like 2026-01-31 or 2026-01-31T08:00:00Z.'),
+  ).toBeInTheDocument();
   expect(form.getByText('Poll interval is a whole number from 1 to 3600.')).toBeInTheDocument();
   expect(writes(fake.splunkd.requests)).toEqual([]);
 
@@ -146,7 +158,10 @@ test('an input can be edited, disabled, enabled and deleted', async () => {
   await addRegion(user, form, 'eu-west-1');
   await user.click(form.getByRole('button', { name: 'Save' }));
   expect(await screen.findByText('Input "prod-us" was saved.')).toBeInTheDocument();
-  expect(fake.splunkd.inputs.get('prod-us')).toMatchObject({ regions: 'us-east-1,eu-west-1', index: 'security' });
+  expect(fake.splunkd.inputs.get('prod-us')).toMatchObject({
+    regions: 'us-east-1,eu-west-1',
+    index: 'security',
+  });
 
   await user.click(row().getByRole('button', { name: 'Delete' }));
   await user.click(modal('confirm-modal').getByRole('button', { name: 'Delete' }));

@@ -10,7 +10,7 @@ import { openTab, setupUser, writes } from './support/page';
 const fake = useFakeSplunkd();
 failOnConsoleError();
 
-test('every call goes through Splunk Web\'s splunkd proxy from $C, as JSON, with the CSRF header on writes', async () => {
+test("every call goes through Splunk Web's splunkd proxy from $C, as JSON, with the CSRF header on writes", async () => {
   const user = setupUser();
   renderSetupPage();
   await openTab(user, /Finish setup/);
@@ -24,7 +24,10 @@ test('every call goes through Splunk Web\'s splunkd proxy from $C, as JSON, with
     expect(request.headers['x-requested-with']).toBe('XMLHttpRequest');
   }
   const [finish] = writes(fake.splunkd.requests);
-  expect(finish).toMatchObject({ method: 'POST', path: '/servicesNS/nobody/system/apps/local/cloudhsm_audit' });
+  expect(finish).toMatchObject({
+    method: 'POST',
+    path: '/servicesNS/nobody/system/apps/local/cloudhsm_audit',
+  });
   expect(finish?.form.toString()).toBe('configured=true');
   const post = fake.splunkd.requests.find((request) => request.method === 'POST');
   expect(post?.headers['content-type']).toBe('application/x-www-form-urlencoded');
@@ -42,28 +45,47 @@ test('an app already configured says so and offers no second finish', async () =
 });
 
 test('a user who may change nothing reads which capabilities are missing, and sees no form', async () => {
-  fake.splunkd.user = { username: 'alice', roles: ['user'], capabilities: ['search', 'list_inputs'] };
+  fake.splunkd.user = {
+    username: 'alice',
+    roles: ['user'],
+    capabilities: ['search', 'list_inputs'],
+  };
   renderSetupPage();
   expect(await screen.findByTestId('setup-no-permission')).toHaveTextContent(
-    'You are signed in as alice (roles: user), which cannot change this app\'s setup. Setting it up needs the capability admin_all_objects, or both edit_storage_passwords and list_storage_passwords for AWS accounts, and admin_all_objects or edit_modinput_cloudhsm_audit for inputs.',
+    "You are signed in as alice (roles: user), which cannot change this app's setup. Setting it up needs the capability admin_all_objects, or both edit_storage_passwords and list_storage_passwords for AWS accounts, and admin_all_objects or edit_modinput_cloudhsm_audit for inputs.",
   );
   expect(screen.queryByRole('button', { name: 'Add account' })).toBeNull();
   expect(screen.queryByRole('tab')).toBeNull();
 });
 
 test('a user who may manage inputs but not secrets gets read-only accounts and working inputs', async () => {
-  fake.splunkd.user = { username: 'ops', roles: ['cloudhsm_ops'], capabilities: ['edit_modinput_cloudhsm_audit', 'list_inputs'] };
-  fake.splunkd.accounts.set('prod', { auth_type: 'access_key', access_key_id: 'AKIAIOSFODNN7EXAMPLE' });
+  fake.splunkd.user = {
+    username: 'ops',
+    roles: ['cloudhsm_ops'],
+    capabilities: ['edit_modinput_cloudhsm_audit', 'list_inputs'],
+  };
+  fake.splunkd.accounts.set('prod', {
+    auth_type: 'access_key',
+    access_key_id: 'AKIAIOSFODNN7EXAMPLE',
+  });
   const user = setupUser();
   renderSetupPage();
-  expect(await screen.findByTestId('accounts-read-only')).toHaveTextContent('needs the capability admin_all_objects');
-  expect(screen.getByTestId('account-secret-state')).toHaveTextContent('Unknown (needs list_storage_passwords)');
+  expect(await screen.findByTestId('accounts-read-only')).toHaveTextContent(
+    'needs the capability admin_all_objects',
+  );
+  expect(screen.getByTestId('account-secret-state')).toHaveTextContent(
+    'Unknown (needs list_storage_passwords)',
+  );
   expect(screen.queryByRole('button', { name: 'Add account' })).toBeNull();
-  expect(fake.splunkd.requests.some((request) => request.url.includes('storage/passwords'))).toBe(false);
+  expect(fake.splunkd.requests.some((request) => request.url.includes('storage/passwords'))).toBe(
+    false,
+  );
   await openTab(user, /Inputs/);
   expect(screen.getByRole('button', { name: 'Add input' })).toBeInTheDocument();
   await openTab(user, /Finish setup/);
-  expect(screen.getByTestId('finish-read-only')).toHaveTextContent('Ask a Splunk admin to finish setup.');
+  expect(screen.getByTestId('finish-read-only')).toHaveTextContent(
+    'Ask a Splunk admin to finish setup.',
+  );
 });
 
 test('a refusal by splunkd is shown as text a person can act on', async () => {
@@ -82,7 +104,14 @@ test('splunkd failing to list something is reported, and the rest of the page st
   const answer = fake.splunkd.handle.bind(fake.splunkd);
   fake.splunkd.handle = (method, url, headers, body) =>
     url.includes('/data/inputs/cloudhsm_audit?')
-      ? { status: 500, body: { messages: [{ type: 'ERROR', text: 'Unexpected error "<class \'OSError\'>" from python handler' }] } }
+      ? {
+          status: 500,
+          body: {
+            messages: [
+              { type: 'ERROR', text: 'Unexpected error "<class \'OSError\'>" from python handler' },
+            ],
+          },
+        }
       : answer(method, url, headers, body);
   renderSetupPage();
   expect(await screen.findByTestId('setup-data-error')).toHaveTextContent(
@@ -91,10 +120,12 @@ test('splunkd failing to list something is reported, and the rest of the page st
   expect(screen.getByRole('button', { name: 'Add account' })).toBeInTheDocument();
 });
 
-test('an answer that is not JSON (a proxy\'s error page) still gives a readable message', async () => {
+test("an answer that is not JSON (a proxy's error page) still gives a readable message", async () => {
   const answer = fake.splunkd.handle.bind(fake.splunkd);
   fake.splunkd.handle = (method, url, headers, body) =>
-    url.includes('/authentication/current-context') ? { status: 502, body: undefined } : answer(method, url, headers, body);
+    url.includes('/authentication/current-context')
+      ? { status: 502, body: undefined }
+      : answer(method, url, headers, body);
   renderSetupPage();
   expect(await screen.findByTestId('setup-load-error')).toHaveTextContent(
     'Reading your Splunk roles failed: HTTP 502 Bad Gateway. splunkd could not complete the request',

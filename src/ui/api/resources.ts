@@ -35,7 +35,11 @@ export async function currentUser(): Promise<CurrentUser> {
 }
 
 export async function listAccounts(): Promise<Account[]> {
-  const feed = await call<Feed<Record<string, unknown>>>('GET', restUrl(ACCOUNTS_CONF, 'app', ALL), 'Listing AWS accounts');
+  const feed = await call<Feed<Record<string, unknown>>>(
+    'GET',
+    restUrl(ACCOUNTS_CONF, 'app', ALL),
+    'Listing AWS accounts',
+  );
   return entries(feed)
     .filter((entry) => entry.name !== 'default')
     .map((entry) => accountFromConf(entry.name, entry.content))
@@ -48,10 +52,20 @@ export async function listAccounts(): Promise<Account[]> {
  * holds a stored secret.
  */
 export async function listSecretNames(): Promise<string[]> {
-  const url = restUrl(PASSWORDS, 'app', { ...ALL, search: `realm=${SECRET_REALM}`, f: ['username', 'realm'] });
-  const feed = await call<Feed<{ username?: unknown; realm?: unknown }>>('GET', url, 'Checking stored secrets');
+  const url = restUrl(PASSWORDS, 'app', {
+    ...ALL,
+    search: `realm=${SECRET_REALM}`,
+    f: ['username', 'realm'],
+  });
+  const feed = await call<Feed<{ username?: unknown; realm?: unknown }>>(
+    'GET',
+    url,
+    'Checking stored secrets',
+  );
   return entries(feed)
-    .filter((entry) => entry.content.realm === SECRET_REALM && typeof entry.content.username === 'string')
+    .filter(
+      (entry) => entry.content.realm === SECRET_REALM && typeof entry.content.username === 'string',
+    )
     .map((entry) => entry.content.username as string);
 }
 
@@ -65,7 +79,12 @@ function secretUrl(account: string): string {
  */
 export async function storeSecret(account: string, secret: string, stored: boolean): Promise<void> {
   const action = `Storing the secret access key of account "${account}"`;
-  const create = () => call('POST', restUrl(PASSWORDS), action, { name: account, password: secret, realm: SECRET_REALM });
+  const create = () =>
+    call('POST', restUrl(PASSWORDS), action, {
+      name: account,
+      password: secret,
+      realm: SECRET_REALM,
+    });
   const update = () => call('POST', secretUrl(account), action, { password: secret });
   // Either guess can be out of date (another admin, an entry left from an earlier account of the
   // same name): splunkd answers 409 to a create that exists and 404 to an update that does not.
@@ -80,19 +99,29 @@ export async function storeSecret(account: string, secret: string, stored: boole
 
 export async function deleteSecret(account: string): Promise<void> {
   try {
-    await call('DELETE', secretUrl(account), `Deleting the secret access key of account "${account}"`);
+    await call(
+      'DELETE',
+      secretUrl(account),
+      `Deleting the secret access key of account "${account}"`,
+    );
   } catch (error) {
     if (!(error instanceof SplunkdError && error.status === 404)) throw error;
   }
 }
 
 /** Creates or updates the conf stanza, then the secret (if one was typed). */
-export async function saveAccount(account: Account, isNew: boolean, secret: string, secretStored: boolean): Promise<void> {
+export async function saveAccount(
+  account: Account,
+  isNew: boolean,
+  secret: string,
+  secretStored: boolean,
+): Promise<void> {
   const fields = accountConfFields(account);
   const action = `Saving account "${account.name}"`;
   if (isNew) await call('POST', restUrl(ACCOUNTS_CONF), action, { name: account.name, ...fields });
   else await call('POST', restUrl(`${ACCOUNTS_CONF}/${segment(account.name)}`), action, fields);
-  if (account.auth_type === 'access_key' && secret) await storeSecret(account.name, secret, secretStored);
+  if (account.auth_type === 'access_key' && secret)
+    await storeSecret(account.name, secret, secretStored);
   if (account.auth_type === 'default_chain' && secretStored) await deleteSecret(account.name);
 }
 
@@ -102,7 +131,11 @@ export async function deleteAccount(name: string): Promise<void> {
 }
 
 export async function listInputs(): Promise<InputSummary[]> {
-  const feed = await call<Feed<Record<string, unknown>>>('GET', restUrl(INPUTS, 'app', ALL), 'Listing inputs');
+  const feed = await call<Feed<Record<string, unknown>>>(
+    'GET',
+    restUrl(INPUTS, 'app', ALL),
+    'Listing inputs',
+  );
   return entries(feed)
     .map((entry) => inputFromEntry(entry.name, entry.content))
     .sort((a, b) => a.name.localeCompare(b.name));
@@ -117,7 +150,12 @@ export async function saveInput(draft: InputDraft, isNew: boolean): Promise<void
 
 export async function setInputEnabled(name: string, enabled: boolean): Promise<void> {
   const verb = enabled ? 'enable' : 'disable';
-  await call('POST', restUrl(`${INPUTS}/${segment(name)}/${verb}`), `${enabled ? 'Enabling' : 'Disabling'} input "${name}"`, {});
+  await call(
+    'POST',
+    restUrl(`${INPUTS}/${segment(name)}/${verb}`),
+    `${enabled ? 'Enabling' : 'Disabling'} input "${name}"`,
+    {},
+  );
 }
 
 export async function deleteInput(name: string): Promise<void> {
@@ -126,7 +164,11 @@ export async function deleteInput(name: string): Promise<void> {
 
 /** Event indexes that exist and are enabled, by name. */
 export async function listIndexes(): Promise<string[]> {
-  const feed = await call<Feed<{ disabled?: unknown }>>('GET', restUrl('data/indexes', 'app', ALL), 'Listing indexes');
+  const feed = await call<Feed<{ disabled?: unknown }>>(
+    'GET',
+    restUrl('data/indexes', 'app', ALL),
+    'Listing indexes',
+  );
   return entries(feed)
     .filter((entry) => entry.content.disabled !== true && entry.content.disabled !== '1')
     .map((entry) => entry.name)
@@ -136,7 +178,11 @@ export async function listIndexes(): Promise<string[]> {
 const APP_ENTITY = 'apps/local/cloudhsm_audit';
 
 export async function isConfigured(): Promise<boolean> {
-  const feed = await call<Feed<{ configured?: unknown }>>('GET', restUrl(APP_ENTITY, 'system'), 'Reading the app state');
+  const feed = await call<Feed<{ configured?: unknown }>>(
+    'GET',
+    restUrl(APP_ENTITY, 'system'),
+    'Reading the app state',
+  );
   const configured = entries(feed)[0]?.content.configured;
   return configured === true || configured === '1' || configured === 'true';
 }

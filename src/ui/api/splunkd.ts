@@ -39,9 +39,15 @@ export class SplunkdError extends Error {
 type Namespace = 'app' | 'system' | 'global';
 
 /** `servicesNS/nobody/cloudhsm_audit/<endpoint>` (or `…/system/…`, or `services/…` for global). */
-export function restUrl(endpoint: string, namespace: Namespace = 'app', query: Params = {}): string {
+export function restUrl(
+  endpoint: string,
+  namespace: Namespace = 'app',
+  query: Params = {},
+): string {
   const base =
-    namespace === 'global' ? createRESTURL(endpoint) : createRESTURL(endpoint, { app: APP, sharing: namespace });
+    namespace === 'global'
+      ? createRESTURL(endpoint)
+      : createRESTURL(endpoint, { app: APP, sharing: namespace });
   return `${base}?${encodeForm({ output_mode: 'json', ...query })}`;
 }
 
@@ -109,7 +115,8 @@ function sentence(text: string): string {
 
 function explain(action: string, status: number, detail: string): string {
   const head = sentence(`${action} failed: ${detail}`);
-  if (status === 401) return `${head} Your Splunk session has ended: sign in again (reload the page) and retry.`;
+  if (status === 401)
+    return `${head} Your Splunk session has ended: sign in again (reload the page) and retry.`;
   if (status === 403)
     return `${head} Your Splunk role does not allow this: ask a Splunk admin for the capability named above, or to make this change.`;
   if (status >= 500)

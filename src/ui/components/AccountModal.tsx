@@ -42,7 +42,9 @@ export function AccountModal({
 }: AccountModalProps) {
   const returnFocus = useReturnFocus();
   const isNew = account === null;
-  const [draft, setDraft] = useState<AccountDraft>(() => (account ? { ...account, secret: '' } : emptyAccount()));
+  const [draft, setDraft] = useState<AccountDraft>(() =>
+    account ? { ...account, secret: '' } : emptyAccount(),
+  );
   const [replacing, setReplacing] = useState(startReplacing);
   const [showErrors, setShowErrors] = useState(false);
   const [serverError, setServerError] = useState('');
@@ -76,7 +78,13 @@ export function AccountModal({
   }
 
   return (
-    <Modal open onRequestClose={onClose} returnFocus={returnFocus} style={{ width: 640 }} data-test="account-modal">
+    <Modal
+      open
+      onRequestClose={onClose}
+      returnFocus={returnFocus}
+      style={{ width: 640 }}
+      data-test="account-modal"
+    >
       <form onSubmit={submit} noValidate>
         <Modal.Header
           title={isNew ? 'Add AWS account' : `Edit AWS account ${account.name}`}
@@ -88,13 +96,26 @@ export function AccountModal({
               {serverError}
             </Message>
           )}
-          <FormField label="Account name" required error={shown.name} help="Letters, digits, _ - and . only.">
-            <Text value={draft.name} onChange={set('name')} disabled={!isNew} error={!!shown.name} data-test="account-name" />
+          <FormField
+            label="Account name"
+            required
+            error={shown.name}
+            help="Letters, digits, _ - and . only."
+          >
+            <Text
+              value={draft.name}
+              onChange={set('name')}
+              disabled={!isNew}
+              error={!!shown.name}
+              data-test="account-name"
+            />
           </FormField>
           <FormField label="Authentication" required>
             <RadioBar
               value={draft.auth_type}
-              onChange={(_, { value }) => setDraft((current) => ({ ...current, auth_type: value as AuthType }))}
+              onChange={(_, { value }) =>
+                setDraft((current) => ({ ...current, auth_type: value as AuthType }))
+              }
               data-test="account-auth-type"
             >
               <RadioBar.Option value="access_key" label="Access key" />
@@ -103,8 +124,8 @@ export function AccountModal({
           </FormField>
           {draft.auth_type === 'default_chain' ? (
             <Message type="info">
-              The input uses the AWS credentials of the Splunk host running it (instance profile, environment or
-              shared credentials file). No secret is stored in Splunk.
+              The input uses the AWS credentials of the Splunk host running it (instance profile,
+              environment or shared credentials file). No secret is stored in Splunk.
             </Message>
           ) : (
             <>
@@ -138,7 +159,11 @@ export function AccountModal({
               </FormField>
             </>
           )}
-          <FormField label="Role to assume" error={shown.role_arn} help="Optional: an IAM role ARN, for cross-account access.">
+          <FormField
+            label="Role to assume"
+            error={shown.role_arn}
+            help="Optional: an IAM role ARN, for cross-account access."
+          >
             <Text
               value={draft.role_arn}
               onChange={set('role_arn')}
@@ -147,8 +172,17 @@ export function AccountModal({
               data-test="account-role-arn"
             />
           </FormField>
-          <FormField label="External ID" error={shown.external_id} help="Optional: required if the role's trust policy asks for one.">
-            <Text value={draft.external_id} onChange={set('external_id')} error={!!shown.external_id} data-test="account-external-id" />
+          <FormField
+            label="External ID"
+            error={shown.external_id}
+            help="Optional: required if the role's trust policy asks for one."
+          >
+            <Text
+              value={draft.external_id}
+              onChange={set('external_id')}
+              error={!!shown.external_id}
+              data-test="account-external-id"
+            />
           </FormField>
           <FormField label="Role session name" error={shown.role_session_name}>
             <Text
@@ -159,15 +193,38 @@ export function AccountModal({
               data-test="account-role-session-name"
             />
           </FormField>
-          <FormField label="Endpoint URL" error={shown.endpoint_url} help="Optional: a VPC or FIPS endpoint for CloudWatch Logs.">
-            <Text value={draft.endpoint_url} onChange={set('endpoint_url')} error={!!shown.endpoint_url} data-test="account-endpoint-url" />
+          <FormField
+            label="Endpoint URL"
+            error={shown.endpoint_url}
+            help="Optional: a VPC or FIPS endpoint for CloudWatch Logs."
+          >
+            <Text
+              value={draft.endpoint_url}
+              onChange={set('endpoint_url')}
+              error={!!shown.endpoint_url}
+              data-test="account-endpoint-url"
+            />
           </FormField>
-          <FormField label="HTTPS proxy" error={shown.https_proxy} help="Optional: https://proxy.example.com:3128, without credentials.">
-            <Text value={draft.https_proxy} onChange={set('https_proxy')} error={!!shown.https_proxy} data-test="account-https-proxy" />
+          <FormField
+            label="HTTPS proxy"
+            error={shown.https_proxy}
+            help="Optional: https://proxy.example.com:3128, without credentials."
+          >
+            <Text
+              value={draft.https_proxy}
+              onChange={set('https_proxy')}
+              error={!!shown.https_proxy}
+              data-test="account-https-proxy"
+            />
           </FormField>
         </Modal.Body>
         <Modal.Footer>
-          <Button appearance="secondary" label="Cancel" onClick={onClose} data-test="account-cancel" />
+          <Button
+            appearance="secondary"
+            label="Cancel"
+            onClick={onClose}
+            data-test="account-cancel"
+          />
           <Button
             appearance="primary"
             type="submit"
@@ -187,9 +244,17 @@ export function AccountModal({
  */
 function StoredSecret({ onReplace }: { onReplace: () => void }) {
   return (
-    <div style={{ display: 'flex', alignItems: 'center', gap: 12 }} data-test="account-secret-stored">
+    <div
+      style={{ display: 'flex', alignItems: 'center', gap: 12 }}
+      data-test="account-secret-stored"
+    >
       <span>Stored</span>
-      <Button appearance="secondary" label="Replace" onClick={onReplace} data-test="account-secret-replace" />
+      <Button
+        appearance="secondary"
+        label="Replace"
+        onClick={onReplace}
+        data-test="account-secret-replace"
+      />
     </div>
   );
 }

@@ -26,15 +26,24 @@ export interface AccountsPanelProps {
 
 type Editing = { account: Account | null; replace: boolean };
 
-export function AccountsPanel({ accounts, secrets, inputs, canManage, onChanged }: AccountsPanelProps) {
+export function AccountsPanel({
+  accounts,
+  secrets,
+  inputs,
+  canManage,
+  onChanged,
+}: AccountsPanelProps) {
   const [editing, setEditing] = useState<Editing | null>(null);
   const [deleting, setDeleting] = useState<Account | null>(null);
   const [notice, setNotice] = useState('');
-  const usedBy = (name: string) => inputs.filter((input) => input.account === name).map((input) => input.name);
+  const usedBy = (name: string) =>
+    inputs.filter((input) => input.account === name).map((input) => input.name);
 
   async function remove(account: Account) {
     // Asks splunkd again rather than trusting the table, which may be older than another admin's change.
-    const users = (await listInputs()).filter((input) => input.account === account.name).map((input) => input.name);
+    const users = (await listInputs())
+      .filter((input) => input.account === account.name)
+      .map((input) => input.name);
     if (users.length > 0)
       throw new Error(
         `Account "${account.name}" is used by ${users.length === 1 ? 'input' : 'inputs'} ${users
@@ -65,8 +74,8 @@ export function AccountsPanel({ accounts, secrets, inputs, canManage, onChanged 
       />
       {!canManage && (
         <Message type="warning" data-test="accounts-read-only">
-          You can view accounts but not change them: that needs the capability {ACCOUNTS_NEED}. Ask a Splunk admin to
-          add it to one of your roles, or to set up the accounts.
+          You can view accounts but not change them: that needs the capability {ACCOUNTS_NEED}. Ask
+          a Splunk admin to add it to one of your roles, or to set up the accounts.
         </Message>
       )}
       {notice && (
@@ -95,13 +104,19 @@ export function AccountsPanel({ accounts, secrets, inputs, canManage, onChanged 
               return (
                 <Table.Row key={account.name} data-test={`account-row-${account.name}`}>
                   <Table.Cell>{account.name}</Table.Cell>
-                  <Table.Cell>{account.auth_type === 'access_key' ? 'Access key' : "Host's default credentials"}</Table.Cell>
+                  <Table.Cell>
+                    {account.auth_type === 'access_key'
+                      ? 'Access key'
+                      : "Host's default credentials"}
+                  </Table.Cell>
                   <Table.Cell>{account.access_key_id || '—'}</Table.Cell>
                   <Table.Cell data-test="account-secret-state">
                     <SecretState
                       account={account}
                       stored={stored}
-                      onReplace={canManage ? () => setEditing({ account, replace: true }) : undefined}
+                      onReplace={
+                        canManage ? () => setEditing({ account, replace: true }) : undefined
+                      }
                     />
                   </Table.Cell>
                   <Table.Cell>{account.role_arn || '—'}</Table.Cell>
@@ -152,20 +167,36 @@ export function AccountsPanel({ accounts, secrets, inputs, canManage, onChanged 
           onConfirm={() => remove(deleting)}
           onClose={() => setDeleting(null)}
         >
-          The account's settings and its stored secret access key are deleted from Splunk. Inputs can no longer use it.
+          The account's settings and its stored secret access key are deleted from Splunk. Inputs
+          can no longer use it.
         </ConfirmModal>
       )}
     </section>
   );
 }
 
-function SecretState({ account, stored, onReplace }: { account: Account; stored: boolean | null; onReplace?: () => void }) {
+function SecretState({
+  account,
+  stored,
+  onReplace,
+}: {
+  account: Account;
+  stored: boolean | null;
+  onReplace?: () => void;
+}) {
   if (account.auth_type === 'default_chain') return <>Not needed</>;
   if (stored === null) return <>Unknown (needs list_storage_passwords)</>;
   return (
     <span style={{ display: 'inline-flex', alignItems: 'center', gap: 8 }}>
       {stored ? 'Stored' : 'Missing'}
-      {onReplace && <Button appearance="secondary" label="Replace" onClick={onReplace} data-test="account-replace-secret" />}
+      {onReplace && (
+        <Button
+          appearance="secondary"
+          label="Replace"
+          onClick={onReplace}
+          data-test="account-replace-secret"
+        />
+      )}
     </span>
   );
 }

@@ -14,7 +14,13 @@ export interface ConfirmModalProps {
   onClose: () => void;
 }
 
-export function ConfirmModal({ title, children, confirmLabel, onConfirm, onClose }: ConfirmModalProps) {
+export function ConfirmModal({
+  title,
+  children,
+  confirmLabel,
+  onConfirm,
+  onClose,
+}: ConfirmModalProps) {
   const returnFocus = useReturnFocus();
   const [error, setError] = useState('');
   const [busy, setBusy] = useState(false);
@@ -31,7 +37,13 @@ export function ConfirmModal({ title, children, confirmLabel, onConfirm, onClose
   }
 
   return (
-    <Modal open onRequestClose={onClose} returnFocus={returnFocus} style={{ width: 520 }} data-test="confirm-modal">
+    <Modal
+      open
+      onRequestClose={onClose}
+      returnFocus={returnFocus}
+      style={{ width: 520 }}
+      data-test="confirm-modal"
+    >
       <Modal.Header title={title} />
       <Modal.Body>
         {error && (
@@ -42,8 +54,19 @@ export function ConfirmModal({ title, children, confirmLabel, onConfirm, onClose
         <P>{children}</P>
       </Modal.Body>
       <Modal.Footer>
-        <Button appearance="secondary" label="Cancel" onClick={onClose} data-test="confirm-cancel" />
-        <Button appearance="destructive" label={confirmLabel} onClick={confirm} disabled={busy} data-test="confirm-ok" />
+        <Button
+          appearance="secondary"
+          label="Cancel"
+          onClick={onClose}
+          data-test="confirm-cancel"
+        />
+        <Button
+          appearance="destructive"
+          label={confirmLabel}
+          onClick={confirm}
+          disabled={busy}
+          data-test="confirm-ok"
+        />
       </Modal.Footer>
     </Modal>
   );

@@ -19,7 +19,13 @@ export interface FinishPanelProps {
   onFinished: () => void;
 }
 
-export function FinishPanel({ configured, canFinish, accountCount, enabledInputCount, onFinished }: FinishPanelProps) {
+export function FinishPanel({
+  configured,
+  canFinish,
+  accountCount,
+  enabledInputCount,
+  onFinished,
+}: FinishPanelProps) {
   const [error, setError] = useState('');
   const [busy, setBusy] = useState(false);
 
@@ -42,12 +48,13 @@ export function FinishPanel({ configured, canFinish, accountCount, enabledInputC
         description="Marks the app as configured: opening AWS CloudHSM Audit then shows its dashboards. This page stays in the app's navigation bar (Setup) for later changes."
       />
       <P data-test="finish-summary">
-        {accountCount} AWS {accountCount === 1 ? 'account' : 'accounts'}, {enabledInputCount} enabled{' '}
-        {enabledInputCount === 1 ? 'input' : 'inputs'}.
+        {accountCount} AWS {accountCount === 1 ? 'account' : 'accounts'}, {enabledInputCount}{' '}
+        enabled {enabledInputCount === 1 ? 'input' : 'inputs'}.
       </P>
       {enabledInputCount === 0 && !configured && (
         <Message type="warning" data-test="finish-no-input">
-          No input is enabled yet, so no audit log will be collected. You can still finish now and add inputs later.
+          No input is enabled yet, so no audit log will be collected. You can still finish now and
+          add inputs later.
         </Message>
       )}
       {error && (
@@ -60,10 +67,17 @@ export function FinishPanel({ configured, canFinish, accountCount, enabledInputC
           Setup is finished. Changes you make on this page take effect immediately.
         </Message>
       ) : canFinish ? (
-        <Button appearance="primary" label={busy ? 'Finishing…' : 'Finish setup'} onClick={finish} disabled={busy} data-test="finish-setup" />
+        <Button
+          appearance="primary"
+          label={busy ? 'Finishing…' : 'Finish setup'}
+          onClick={finish}
+          disabled={busy}
+          data-test="finish-setup"
+        />
       ) : (
         <Message type="warning" data-test="finish-read-only">
-          Only a user with the capability {FINISH_NEED} can mark the app as configured. Ask a Splunk admin to finish setup.
+          Only a user with the capability {FINISH_NEED} can mark the app as configured. Ask a Splunk
+          admin to finish setup.
         </Message>
       )}
     </section>

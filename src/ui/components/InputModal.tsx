@@ -30,10 +30,19 @@ export interface InputModalProps {
 
 type Values = (string | number | boolean)[];
 
-export function InputModal({ input, accounts, indexes, existingNames, onClose, onSaved }: InputModalProps) {
+export function InputModal({
+  input,
+  accounts,
+  indexes,
+  existingNames,
+  onClose,
+  onSaved,
+}: InputModalProps) {
   const returnFocus = useReturnFocus();
   const isNew = input === null;
-  const [draft, setDraft] = useState<InputDraft>(() => input ?? emptyInput(accounts.length === 1 ? accounts[0] : ''));
+  const [draft, setDraft] = useState<InputDraft>(
+    () => input ?? emptyInput(accounts.length === 1 ? accounts[0] : ''),
+  );
   const [showErrors, setShowErrors] = useState(false);
   const [serverError, setServerError] = useState('');
   const [saving, setSaving] = useState(false);
@@ -42,8 +51,10 @@ export function InputModal({ input, accounts, indexes, existingNames, onClose, o
   const errors = validateInput(draft, { isNew, existingNames, accounts });
   const shown = showErrors ? errors : {};
   const update = (patch: Partial<InputDraft>) => setDraft((current) => ({ ...current, ...patch }));
-  const text = (key: keyof InputDraft) => (_: unknown, data: { value: string }) => update({ [key]: data.value });
-  const knownIndexes = draft.index && !indexes.includes(draft.index) ? [...indexes, draft.index] : indexes;
+  const text = (key: keyof InputDraft) => (_: unknown, data: { value: string }) =>
+    update({ [key]: data.value });
+  const knownIndexes =
+    draft.index && !indexes.includes(draft.index) ? [...indexes, draft.index] : indexes;
 
   async function submit(event?: React.FormEvent) {
     event?.preventDefault();
@@ -62,7 +73,13 @@ export function InputModal({ input, accounts, indexes, existingNames, onClose, o
   }
 
   return (
-    <Modal open onRequestClose={onClose} returnFocus={returnFocus} style={{ width: 700 }} data-test="input-modal">
+    <Modal
+      open
+      onRequestClose={onClose}
+      returnFocus={returnFocus}
+      style={{ width: 700 }}
+      data-test="input-modal"
+    >
       <form onSubmit={submit} noValidate>
         <Modal.Header
           title={isNew ? 'Add CloudHSM input' : `Edit input ${input.name}`}
@@ -74,10 +91,25 @@ export function InputModal({ input, accounts, indexes, existingNames, onClose, o
               {serverError}
             </Message>
           )}
-          <FormField label="Input name" required error={shown.name} help="Letters, digits, _ - and . only.">
-            <Text value={draft.name} onChange={text('name')} disabled={!isNew} error={!!shown.name} data-test="input-name" />
+          <FormField
+            label="Input name"
+            required
+            error={shown.name}
+            help="Letters, digits, _ - and . only."
+          >
+            <Text
+              value={draft.name}
+              onChange={text('name')}
+              disabled={!isNew}
+              error={!!shown.name}
+              data-test="input-name"
+            />
           </FormField>
-          <FormField label="AWS account" error={shown.account} help="Add accounts on the AWS accounts tab.">
+          <FormField
+            label="AWS account"
+            error={shown.account}
+            help="Add accounts on the AWS accounts tab."
+          >
             <Select
               value={draft.account}
               onChange={(_, { value }) => update({ account: String(value) })}
@@ -90,17 +122,29 @@ export function InputModal({ input, accounts, indexes, existingNames, onClose, o
               ))}
             </Select>
           </FormField>
-          <FormField label="Regions" required error={shown.regions} help="Type a code to add a region not listed.">
+          <FormField
+            label="Regions"
+            required
+            error={shown.regions}
+            help="Type a code to add a region not listed."
+          >
             <Multiselect
               values={draft.regions}
-              onChange={(_, { values }: { values: Values }) => update({ regions: values.map(String) })}
+              onChange={(_, { values }: { values: Values }) =>
+                update({ regions: values.map(String) })
+              }
               allowNewValues
               error={!!shown.regions}
               placeholder="Choose regions"
               data-test="input-regions"
             >
               {AWS_REGIONS.map((region) => (
-                <Multiselect.Option key={region.code} label={region.code} description={region.label} value={region.code} />
+                <Multiselect.Option
+                  key={region.code}
+                  label={region.code}
+                  description={region.label}
+                  value={region.code}
+                />
               ))}
             </Multiselect>
           </FormField>
@@ -115,10 +159,16 @@ export function InputModal({ input, accounts, indexes, existingNames, onClose, o
             </RadioBar>
           </FormField>
           {!draft.discoverAll && (
-            <FormField label="Cluster IDs or log groups" required help="cluster-abc123… or /aws/cloudhsm/cluster-abc123…">
+            <FormField
+              label="Cluster IDs or log groups"
+              required
+              help="cluster-abc123… or /aws/cloudhsm/cluster-abc123…"
+            >
               <Multiselect
                 values={draft.clusters}
-                onChange={(_, { values }: { values: Values }) => update({ clusters: values.map(String) })}
+                onChange={(_, { values }: { values: Values }) =>
+                  update({ clusters: values.map(String) })
+                }
                 allowNewValues
                 error={!!shown.clusters}
                 placeholder="Type a cluster ID and press Enter"
@@ -126,7 +176,11 @@ export function InputModal({ input, accounts, indexes, existingNames, onClose, o
               />
             </FormField>
           )}
-          <FormField label="Start from" required help="Where a log stream without a checkpoint starts.">
+          <FormField
+            label="Start from"
+            required
+            help="Where a log stream without a checkpoint starts."
+          >
             <Select
               value={draft.startChoice}
               onChange={(_, { value }) => update({ startChoice: value as StartChoice })}
@@ -138,12 +192,27 @@ export function InputModal({ input, accounts, indexes, existingNames, onClose, o
             </Select>
           </FormField>
           {draft.startChoice === 'date' && (
-            <FormField label="Start date" required error={shown.startDate} help="ISO 8601, e.g. 2026-01-31 or 2026-01-31T08:00:00Z.">
-              <Text value={draft.startDate} onChange={text('startDate')} error={!!shown.startDate} data-test="input-start-date" />
+            <FormField
+              label="Start date"
+              required
+              error={shown.startDate}
+              help="ISO 8601, e.g. 2026-01-31 or 2026-01-31T08:00:00Z."
+            >
+              <Text
+                value={draft.startDate}
+                onChange={text('startDate')}
+                error={!!shown.startDate}
+                data-test="input-start-date"
+              />
             </FormField>
           )}
           <FormField label="Poll interval (s)" required error={shown.pollInterval}>
-            <Text value={draft.pollInterval} onChange={text('pollInterval')} error={!!shown.pollInterval} data-test="input-poll-interval" />
+            <Text
+              value={draft.pollInterval}
+              onChange={text('pollInterval')}
+              error={!!shown.pollInterval}
+              data-test="input-poll-interval"
+            />
           </FormField>
           <FormField label="Index" help="Where the audit events are indexed.">
             <Select
@@ -165,16 +234,41 @@ export function InputModal({ input, accounts, indexes, existingNames, onClose, o
             data-test="input-advanced"
           >
             <FormField label="Log group prefix" required error={shown.logGroupPrefix}>
-              <Text value={draft.logGroupPrefix} onChange={text('logGroupPrefix')} error={!!shown.logGroupPrefix} data-test="input-log-group-prefix" />
+              <Text
+                value={draft.logGroupPrefix}
+                onChange={text('logGroupPrefix')}
+                error={!!shown.logGroupPrefix}
+                data-test="input-log-group-prefix"
+              />
             </FormField>
-            <FormField label="Late event window (s)" required error={shown.lateEventWindow} help="How far back each poll re-reads, for records CloudWatch ingests late.">
-              <Text value={draft.lateEventWindow} onChange={text('lateEventWindow')} error={!!shown.lateEventWindow} data-test="input-late-event-window" />
+            <FormField
+              label="Late event window (s)"
+              required
+              error={shown.lateEventWindow}
+              help="How far back each poll re-reads, for records CloudWatch ingests late."
+            >
+              <Text
+                value={draft.lateEventWindow}
+                onChange={text('lateEventWindow')}
+                error={!!shown.lateEventWindow}
+                data-test="input-late-event-window"
+              />
             </FormField>
             <FormField label="Health interval (s)" required error={shown.healthInterval}>
-              <Text value={draft.healthInterval} onChange={text('healthInterval')} error={!!shown.healthInterval} data-test="input-health-interval" />
+              <Text
+                value={draft.healthInterval}
+                onChange={text('healthInterval')}
+                error={!!shown.healthInterval}
+                data-test="input-health-interval"
+              />
             </FormField>
             <FormField label="Discovery interval (s)" required error={shown.discoveryInterval}>
-              <Text value={draft.discoveryInterval} onChange={text('discoveryInterval')} error={!!shown.discoveryInterval} data-test="input-discovery-interval" />
+              <Text
+                value={draft.discoveryInterval}
+                onChange={text('discoveryInterval')}
+                error={!!shown.discoveryInterval}
+                data-test="input-discovery-interval"
+              />
             </FormField>
             <FormField
               label="Requests per second"
@@ -189,17 +283,46 @@ export function InputModal({ input, accounts, indexes, existingNames, onClose, o
                 data-test="input-max-requests-per-second"
               />
             </FormField>
-            <FormField label="Endpoint URL" error={shown.endpointUrl} help="Optional: overrides the account's endpoint.">
-              <Text value={draft.endpointUrl} onChange={text('endpointUrl')} error={!!shown.endpointUrl} data-test="input-endpoint-url" />
+            <FormField
+              label="Endpoint URL"
+              error={shown.endpointUrl}
+              help="Optional: overrides the account's endpoint."
+            >
+              <Text
+                value={draft.endpointUrl}
+                onChange={text('endpointUrl')}
+                error={!!shown.endpointUrl}
+                data-test="input-endpoint-url"
+              />
             </FormField>
-            <FormField label="HTTPS proxy" error={shown.httpsProxy} help="Optional: overrides the account's proxy; no credentials.">
-              <Text value={draft.httpsProxy} onChange={text('httpsProxy')} error={!!shown.httpsProxy} data-test="input-https-proxy" />
+            <FormField
+              label="HTTPS proxy"
+              error={shown.httpsProxy}
+              help="Optional: overrides the account's proxy; no credentials."
+            >
+              <Text
+                value={draft.httpsProxy}
+                onChange={text('httpsProxy')}
+                error={!!shown.httpsProxy}
+                data-test="input-https-proxy"
+              />
             </FormField>
           </CollapsiblePanel>
         </Modal.Body>
         <Modal.Footer>
-          <Button appearance="secondary" label="Cancel" onClick={onClose} data-test="input-cancel" />
-          <Button appearance="primary" type="submit" label={saving ? 'Saving…' : 'Save'} disabled={saving} data-test="input-save" />
+          <Button
+            appearance="secondary"
+            label="Cancel"
+            onClick={onClose}
+            data-test="input-cancel"
+          />
+          <Button
+            appearance="primary"
+            type="submit"
+            label={saving ? 'Saving…' : 'Save'}
+            disabled={saving}
+            data-test="input-save"
+          />
         </Modal.Footer>
       </form>
     </Modal>

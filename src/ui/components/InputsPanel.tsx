@@ -57,14 +57,15 @@ export function InputsPanel({ inputs, accounts, indexes, canManage, onChanged }:
       />
       {!canManage && (
         <Message type="warning" data-test="inputs-read-only">
-          You can view inputs but not change them: that needs the capability {INPUTS_NEED}. Ask a Splunk admin to add it
-          to one of your roles, or to create the inputs.
+          You can view inputs but not change them: that needs the capability {INPUTS_NEED}. Ask a
+          Splunk admin to add it to one of your roles, or to create the inputs.
         </Message>
       )}
       {canManage && accounts.length === 0 && (
         <Message type="info" data-test="inputs-need-account">
-          No AWS account yet: a new input uses the AWS credentials of the Splunk host running it (instance profile,
-          environment). Add an account on the AWS accounts tab to use an access key or a role.
+          No AWS account yet: a new input uses the AWS credentials of the Splunk host running it
+          (instance profile, environment). Add an account on the AWS accounts tab to use an access
+          key or a role.
         </Message>
       )}
       {error && (
@@ -98,9 +99,13 @@ export function InputsPanel({ inputs, accounts, indexes, canManage, onChanged }:
                 <Table.Cell>{input.name}</Table.Cell>
                 <Table.Cell>{input.account || "Host's default credentials"}</Table.Cell>
                 <Table.Cell>{input.regions.join(', ') || '—'}</Table.Cell>
-                <Table.Cell>{input.clusters.length ? input.clusters.join(', ') : 'All (discovered)'}</Table.Cell>
+                <Table.Cell>
+                  {input.clusters.length ? input.clusters.join(', ') : 'All (discovered)'}
+                </Table.Cell>
                 <Table.Cell>{input.index || 'default'}</Table.Cell>
-                <Table.Cell data-test="input-status">{input.disabled ? 'Disabled' : 'Enabled'}</Table.Cell>
+                <Table.Cell data-test="input-status">
+                  {input.disabled ? 'Disabled' : 'Enabled'}
+                </Table.Cell>
                 {canManage && (
                   <Table.Cell>
                     <Button

@@ -11,7 +11,15 @@ export interface PanelHeaderProps {
 
 export function PanelHeader({ title, description, action }: PanelHeaderProps) {
   return (
-    <div style={{ display: 'flex', alignItems: 'flex-start', justifyContent: 'space-between', gap: 24, marginBottom: 12 }}>
+    <div
+      style={{
+        display: 'flex',
+        alignItems: 'flex-start',
+        justifyContent: 'space-between',
+        gap: 24,
+        marginBottom: 12,
+      }}
+    >
       <div>
         <Heading level={2}>{title}</Heading>
         <P>{description}</P>

@@ -5,7 +5,9 @@
 import { useState } from 'react';
 
 export function useReturnFocus(): () => void {
-  const [opener] = useState(() => (document.activeElement instanceof HTMLElement ? document.activeElement : null));
+  const [opener] = useState(() =>
+    document.activeElement instanceof HTMLElement ? document.activeElement : null,
+  );
   return () => {
     if (opener?.isConnected) opener.focus();
   };

@@ -94,20 +94,25 @@ export function validateAccount(
   if (options.isNew) {
     if (!name) errors.name = 'Enter a name for this account.';
     else if (!NAME_PATTERN.test(name)) errors.name = 'Use only letters, digits, "_", "-" and ".".';
-    else if (name === 'default') errors.name = '"default" is reserved by Splunk: choose another name.';
-    else if (options.existingNames.includes(name)) errors.name = `An account named "${name}" already exists.`;
+    else if (name === 'default')
+      errors.name = '"default" is reserved by Splunk: choose another name.';
+    else if (options.existingNames.includes(name))
+      errors.name = `An account named "${name}" already exists.`;
   }
   if (draft.auth_type === 'access_key') {
     const keyId = draft.access_key_id.trim();
     if (!keyId) errors.access_key_id = 'Enter the access key ID (it starts with AKIA).';
-    else if (!/^[A-Z0-9]{16,128}$/.test(keyId)) errors.access_key_id = 'An access key ID has 16 to 128 capital letters and digits.';
+    else if (!/^[A-Z0-9]{16,128}$/.test(keyId))
+      errors.access_key_id = 'An access key ID has 16 to 128 capital letters and digits.';
     if (!draft.secret && !options.secretStored) errors.secret = 'Enter the secret access key.';
-    else if (draft.secret && draft.secret.trim() !== draft.secret) errors.secret = 'The secret access key cannot start or end with a space.';
+    else if (draft.secret && draft.secret.trim() !== draft.secret)
+      errors.secret = 'The secret access key cannot start or end with a space.';
   }
   const role = draft.role_arn.trim();
   if (role && !/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/.test(role))
     errors.role_arn = 'A role ARN looks like arn:aws:iam::123456789012:role/CloudHSMAuditReader.';
-  if (!role && draft.external_id.trim()) errors.external_id = 'An external ID is only used with a role to assume.';
+  if (!role && draft.external_id.trim())
+    errors.external_id = 'An external ID is only used with a role to assume.';
   const session = draft.role_session_name.trim();
   if (session && !/^[\w+=,.@-]{2,64}$/.test(session))
     errors.role_session_name = 'A session name has 2 to 64 letters, digits or +=,.@_- characters.';

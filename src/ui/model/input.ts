@@ -89,7 +89,11 @@ function text(content: Record<string, unknown>, key: string, fallback = ''): str
 }
 
 function isTrue(value: unknown): boolean {
-  return value === true || value === 1 || (typeof value === 'string' && /^(1|true|t|yes|y|on)$/i.test(value));
+  return (
+    value === true ||
+    value === 1 ||
+    (typeof value === 'string' && /^(1|true|t|yes|y|on)$/i.test(value))
+  );
 }
 
 export function inputFromEntry(name: string, content: Record<string, unknown>): InputSummary {
@@ -109,7 +113,11 @@ export function inputFromEntry(name: string, content: Record<string, unknown>): 
     lateEventWindow: text(content, 'late_event_window', INPUT_DEFAULTS.lateEventWindow),
     healthInterval: text(content, 'health_interval', INPUT_DEFAULTS.healthInterval),
     discoveryInterval: text(content, 'discovery_interval', INPUT_DEFAULTS.discoveryInterval),
-    maxRequestsPerSecond: text(content, 'max_requests_per_second', INPUT_DEFAULTS.maxRequestsPerSecond),
+    maxRequestsPerSecond: text(
+      content,
+      'max_requests_per_second',
+      INPUT_DEFAULTS.maxRequestsPerSecond,
+    ),
     endpointUrl: text(content, 'endpoint_url'),
     httpsProxy: text(content, 'https_proxy'),
   };
@@ -156,7 +164,8 @@ export function validateInput(
   if (options.isNew) {
     if (!name) errors.name = 'Enter a name for this input.';
     else if (!NAME_PATTERN.test(name)) errors.name = 'Use only letters, digits, "_", "-" and ".".';
-    else if (options.existingNames.includes(name)) errors.name = `An input named "${name}" already exists.`;
+    else if (options.existingNames.includes(name))
+      errors.name = `An input named "${name}" already exists.`;
   }
   // An empty account is valid: the input then uses the host's default AWS credentials.
   if (draft.account && !options.accounts.includes(draft.account))
@@ -181,7 +190,8 @@ export function validateInput(
     if (!WHOLE.test(value) || Number(value) < min || Number(value) > max)
       errors[key] = `${label} is a whole number from ${min} to ${max}.`;
   }
-  if (!draft.logGroupPrefix.trim().startsWith('/')) errors.logGroupPrefix = 'A log group prefix starts with "/".';
+  if (!draft.logGroupPrefix.trim().startsWith('/'))
+    errors.logGroupPrefix = 'A log group prefix starts with "/".';
   const endpointError = urlError(draft.endpointUrl);
   if (endpointError) errors.endpointUrl = endpointError;
   const proxyError = proxyUrlError(draft.httpsProxy);

@@ -27,7 +27,8 @@ export const ADMIN = 'admin_all_objects';
 export const INPUT_CAPABILITY = 'edit_modinput_cloudhsm_audit';
 
 export function abilities(user: CurrentUser): Abilities {
-  const has = (capability: string) => user.capabilities.includes(capability) || user.capabilities.includes(ADMIN);
+  const has = (capability: string) =>
+    user.capabilities.includes(capability) || user.capabilities.includes(ADMIN);
   return {
     manageAccounts: has('edit_storage_passwords') && has('list_storage_passwords'),
     listSecrets: has('list_storage_passwords'),

@@ -48,18 +48,31 @@ export function SetupPage() {
   if (loadError) {
     body = (
       <Message type="error" data-test="setup-load-error">
-        {loadError} <Button appearance="secondary" label="Retry" onClick={() => void load()} data-test="setup-retry" />
+        {loadError}{' '}
+        <Button
+          appearance="secondary"
+          label="Retry"
+          onClick={() => void load()}
+          data-test="setup-retry"
+        />
       </Message>
     );
   } else if (!session || !can || !data.loaded) {
-    body = <WaitSpinner size="medium" screenReaderText="Loading the app's settings" data-test="setup-loading" />;
+    body = (
+      <WaitSpinner
+        size="medium"
+        screenReaderText="Loading the app's settings"
+        data-test="setup-loading"
+      />
+    );
   } else if (!can.manageAccounts && !can.manageInputs && !can.finishSetup) {
     body = (
       <Message type="warning" data-test="setup-no-permission">
         You are signed in as {session.user.username || 'a user'}
-        {session.user.roles.length ? ` (roles: ${session.user.roles.join(', ')})` : ''}, which cannot change this app's
-        setup. Setting it up needs the capability {ACCOUNTS_NEED} for AWS accounts, and {INPUTS_NEED} for inputs. Ask a
-        Splunk admin to grant them to one of your roles, or to set the app up.
+        {session.user.roles.length ? ` (roles: ${session.user.roles.join(', ')})` : ''}, which
+        cannot change this app's setup. Setting it up needs the capability {ACCOUNTS_NEED} for AWS
+        accounts, and {INPUTS_NEED} for inputs. Ask a Splunk admin to grant them to one of your
+        roles, or to set the app up.
       </Message>
     );
   } else {
@@ -71,8 +84,16 @@ export function SetupPage() {
             {error}
           </Message>
         ))}
-        <TabLayout activePanelId={tab} onChange={(_, { activePanelId }) => setTab(activePanelId ?? 'accounts')}>
-          <TabLayout.Panel label="1. AWS accounts" panelId="accounts" count={data.accounts.length} data-test="tab-accounts">
+        <TabLayout
+          activePanelId={tab}
+          onChange={(_, { activePanelId }) => setTab(activePanelId ?? 'accounts')}
+        >
+          <TabLayout.Panel
+            label="1. AWS accounts"
+            panelId="accounts"
+            count={data.accounts.length}
+            data-test="tab-accounts"
+          >
             <AccountsPanel
               accounts={data.accounts}
               secrets={data.secrets}
@@ -81,7 +102,12 @@ export function SetupPage() {
               onChanged={data.reload}
             />
           </TabLayout.Panel>
-          <TabLayout.Panel label="2. Inputs" panelId="inputs" count={data.inputs.length} data-test="tab-inputs">
+          <TabLayout.Panel
+            label="2. Inputs"
+            panelId="inputs"
+            count={data.inputs.length}
+            data-test="tab-inputs"
+          >
             <InputsPanel
               inputs={data.inputs}
               accounts={accountNames}
@@ -108,8 +134,8 @@ export function SetupPage() {
     <div data-test="cloudhsm-audit-setup">
       <Heading level={1}>Set up AWS CloudHSM Audit</Heading>
       <P>
-        Add the AWS accounts that can read your CloudHSM clusters' audit logs, then the inputs that collect them into
-        Splunk.
+        Add the AWS accounts that can read your CloudHSM clusters' audit logs, then the inputs that
+        collect them into Splunk.
       </P>
       {body}
     </div>

@@ -43,7 +43,9 @@ export function useSetupData(can: Abilities | null): SetupData {
     const errors: string[] = [];
     const [accounts, secrets, inputs, indexes] = await Promise.all([
       settle(listAccounts(), [], errors),
-      can.listSecrets ? settle<string[] | null>(listSecretNames(), null, errors) : Promise.resolve(null),
+      can.listSecrets
+        ? settle<string[] | null>(listSecretNames(), null, errors)
+        : Promise.resolve(null),
       settle(listInputs(), [], errors),
       can.manageInputs ? settle(listIndexes(), [], errors) : Promise.resolve([]),
     ]);

@@ -27,11 +27,22 @@ function builtApp(): { viewFile: string; staticDir: string } {
   const bundle = path.join(REPO, 'build/bundles/appserver/static/setup.js');
   const packaged = path.join(REPO, 'build/cloudhsm_audit');
   const packagedBundle = path.join(packaged, 'appserver/static/setup.js');
-  if (fs.existsSync(packagedBundle) && (!fs.existsSync(bundle) || fs.statSync(packagedBundle).mtimeMs >= fs.statSync(bundle).mtimeMs))
-    return { viewFile: path.join(packaged, 'default/data/ui/views/cloudhsm_audit_setup.xml'), staticDir: path.dirname(packagedBundle) };
+  if (
+    fs.existsSync(packagedBundle) &&
+    (!fs.existsSync(bundle) || fs.statSync(packagedBundle).mtimeMs >= fs.statSync(bundle).mtimeMs)
+  )
+    return {
+      viewFile: path.join(packaged, 'default/data/ui/views/cloudhsm_audit_setup.xml'),
+      staticDir: path.dirname(packagedBundle),
+    };
   if (!fs.existsSync(bundle))
-    throw new Error('The setup bundle is not built: run `npx webpack --mode production --config-name web` (or `npm run package`).');
-  return { viewFile: path.join(REPO, 'default/data/ui/views/cloudhsm_audit_setup.xml'), staticDir: path.dirname(bundle) };
+    throw new Error(
+      'The setup bundle is not built: run `npx webpack --mode production --config-name web` (or `npm run package`).',
+    );
+  return {
+    viewFile: path.join(REPO, 'default/data/ui/views/cloudhsm_audit_setup.xml'),
+    staticDir: path.dirname(bundle),
+  };
 }
 
 let browser: Browser;
@@ -49,7 +60,8 @@ beforeAll(async () => {
   page.on('console', (message) => {
     // Chromium logs every non-2xx answer ("Failed to load resource"), the 400 the test provokes
     // included; answers are checked through the stand-in's records instead.
-    if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) browserErrors.push(message.text());
+    if (message.type() === 'error' && !message.text().startsWith('Failed to load resource'))
+      browserErrors.push(message.text());
   });
   page.on('pageerror', (error) => browserErrors.push(error.message));
 });
@@ -85,7 +97,9 @@ test('an admin sets the app up in the browser, and the secret goes only to stora
   await field('account-role-arn').fill('arn:aws:iam::123456789012:role/CloudHSMAuditReader');
   await shot('02-add-account');
   await accountForm.locator('[data-test="account-save"]').click();
-  await page.locator('[data-test="accounts-notice"]', { hasText: 'Account "prod" was saved.' }).waitFor();
+  await page
+    .locator('[data-test="accounts-notice"]', { hasText: 'Account "prod" was saved.' })
+    .waitFor();
   const row = page.locator('[data-test="account-row-prod"]');
   await expectText(row.locator('[data-test="account-secret-state"]'), 'Stored');
   await shot('03-account-stored');
@@ -100,13 +114,18 @@ test('an admin sets the app up in the browser, and the secret goes only to stora
   await inputForm.locator('[data-test="input-save"]').click();
   const error = inputForm.locator('[data-test="input-error"]');
   await error.waitFor();
-  await expectText(error, 'Saving input "prod-us" failed: regions: "us-east-7" is not an AWS region code.');
+  await expectText(
+    error,
+    'Saving input "prod-us" failed: regions: "us-east-7" is not an AWS region code.',
+  );
   await shot('04-input-validation-error');
 
   await inputForm.locator('[data-test="selected-option"]', { hasText: 'us-east-7' }).click();
   await addMultiValue('input-regions', 'us-east-1');
   await inputForm.locator('[data-test="input-save"]').click();
-  await page.locator('[data-test="inputs-notice"]', { hasText: 'Input "prod-us" was saved.' }).waitFor();
+  await page
+    .locator('[data-test="inputs-notice"]', { hasText: 'Input "prod-us" was saved.' })
+    .waitFor();
   await shot('05-input-created');
 
   await page.getByRole('tab', { name: /Finish setup/ }).click();
@@ -130,13 +149,25 @@ test('an admin sets the app up in the browser, and the secret goes only to stora
     endpoint_url: '',
     https_proxy: '',
   });
-  expect(splunkd.passwords.get('cloudhsm_audit:prod:')).toEqual({ realm: 'cloudhsm_audit', username: 'prod', password: SECRET });
-  expect(splunkd.inputs.get('prod-us')).toMatchObject({ account: 'prod', regions: 'us-east-1', index: 'cloudhsm' });
+  expect(splunkd.passwords.get('cloudhsm_audit:prod:')).toEqual({
+    realm: 'cloudhsm_audit',
+    username: 'prod',
+    password: SECRET,
+  });
+  expect(splunkd.inputs.get('prod-us')).toMatchObject({
+    account: 'prod',
+    regions: 'us-east-1',
+    index: 'cloudhsm',
+  });
   expect(splunkd.configured).toBe(true);
 
   // Every request the browser made — pages, scripts, config, REST — was recorded by the stand-in.
-  const carriers = requestsCarrying(standIn.requests, SECRET).map((request) => `${request.method} ${request.url}`);
-  expect(carriers).toEqual([`POST /${config.LOCALE}/splunkd/__raw/servicesNS/nobody/cloudhsm_audit/storage/passwords?output_mode=json`]);
+  const carriers = requestsCarrying(standIn.requests, SECRET).map(
+    (request) => `${request.method} ${request.url}`,
+  );
+  expect(carriers).toEqual([
+    `POST /${config.LOCALE}/splunkd/__raw/servicesNS/nobody/cloudhsm_audit/storage/passwords?output_mode=json`,
+  ]);
   expect(await page.content()).not.toContain(SECRET);
   expect(standIn.unexpected).toEqual([]);
   expect(browserErrors).toEqual([]);

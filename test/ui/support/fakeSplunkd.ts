@@ -30,7 +30,12 @@ export const CSRF_TOKEN = '11223344556677889900';
 export const ADMIN: FakeUser = {
   username: 'admin',
   roles: ['admin'],
-  capabilities: ['admin_all_objects', 'edit_storage_passwords', 'list_storage_passwords', 'list_inputs'],
+  capabilities: [
+    'admin_all_objects',
+    'edit_storage_passwords',
+    'list_storage_passwords',
+    'list_inputs',
+  ],
 };
 
 type Stanza = Record<string, string>;
@@ -58,7 +63,8 @@ export class FakeSplunkd {
     const marker = url.pathname.indexOf('/splunkd/__raw/');
     if (marker < 0) return error(404, `Not found: ${url.pathname}`);
     const path = decodeURI(url.pathname.slice(marker + '/splunkd/__raw'.length));
-    if (url.searchParams.get('output_mode') !== 'json') return error(400, 'The setup page must ask for output_mode=json.');
+    if (url.searchParams.get('output_mode') !== 'json')
+      return error(400, 'The setup page must ask for output_mode=json.');
     if (method !== 'GET' && headers['x-splunk-form-key'] !== CSRF_TOKEN)
       return error(401, 'Splunk cannot authenticate the request. CSRF validation failed.');
     const form = new URLSearchParams(body);
@@ -70,21 +76,34 @@ export class FakeSplunkd {
         if (!this.can('admin_all_objects')) return this.forbidden('admin_all_objects');
         this.configured = form.get('configured') === 'true';
       }
-      return feed([{ name: 'cloudhsm_audit', content: { configured: this.configured, label: 'AWS CloudHSM Audit' } }]);
+      return feed([
+        {
+          name: 'cloudhsm_audit',
+          content: { configured: this.configured, label: 'AWS CloudHSM Audit' },
+        },
+      ]);
     }
     if (!path.startsWith(APP_NS)) return error(404, `Not found: ${path}`);
     const endpoint = path.slice(APP_NS.length);
 
-    if (endpoint.startsWith('configs/conf-cloudhsm_audit_accounts')) return this.accountsConf(method, endpoint, form);
-    if (endpoint.startsWith('storage/passwords')) return this.storagePasswords(method, endpoint, url.searchParams, form);
-    if (endpoint.startsWith('data/inputs/cloudhsm_audit')) return this.modinput(method, endpoint, form);
+    if (endpoint.startsWith('configs/conf-cloudhsm_audit_accounts'))
+      return this.accountsConf(method, endpoint, form);
+    if (endpoint.startsWith('storage/passwords'))
+      return this.storagePasswords(method, endpoint, url.searchParams, form);
+    if (endpoint.startsWith('data/inputs/cloudhsm_audit'))
+      return this.modinput(method, endpoint, form);
     if (endpoint === 'data/indexes' && method === 'GET')
-      return feed(this.indexes.map((name) => ({ name, content: { disabled: false, datatype: 'event' } })));
+      return feed(
+        this.indexes.map((name) => ({ name, content: { disabled: false, datatype: 'event' } })),
+      );
     return error(404, `Not found: ${path}`);
   }
 
   private can(capability: string): boolean {
-    return this.user.capabilities.includes(capability) || this.user.capabilities.includes('admin_all_objects');
+    return (
+      this.user.capabilities.includes(capability) ||
+      this.user.capabilities.includes('admin_all_objects')
+    );
   }
 
   private forbidden(...capabilities: string[]): FakeReply {
@@ -97,7 +116,8 @@ export class FakeSplunkd {
 
   private accountsConf(method: string, endpoint: string, form: URLSearchParams): FakeReply {
     const name = endpoint.split('/')[2];
-    if (method !== 'GET' && !this.can('admin_all_objects')) return this.forbidden('admin_all_objects');
+    if (method !== 'GET' && !this.can('admin_all_objects'))
+      return this.forbidden('admin_all_objects');
     if (name === undefined) {
       if (method === 'GET')
         return feed([
@@ -107,7 +127,8 @@ export class FakeSplunkd {
       if (method !== 'POST') return error(405, 'Method not allowed');
       const stanza = form.get('name') ?? '';
       if (!stanza) return error(400, 'Missing argument: name');
-      if (this.accounts.has(stanza)) return error(409, `An object with name=${stanza} already exists`);
+      if (this.accounts.has(stanza))
+        return error(409, `An object with name=${stanza} already exists`);
       form.delete('name');
       this.accounts.set(stanza, Object.fromEntries(form));
       return feed([{ name: stanza, content: this.accounts.get(stanza) }], 201);
@@ -122,10 +143,17 @@ export class FakeSplunkd {
     return feed([{ name, content: existing }]);
   }
 
-  private storagePasswords(method: string, endpoint: string, query: URLSearchParams, form: URLSearchParams): FakeReply {
+  private storagePasswords(
+    method: string,
+    endpoint: string,
+    query: URLSearchParams,
+    form: URLSearchParams,
+  ): FakeReply {
     const id = endpoint.split('/')[2];
-    if (method === 'GET' && !this.can('list_storage_passwords')) return this.forbidden('list_storage_passwords', 'edit_storage_passwords');
-    if (method !== 'GET' && !this.can('edit_storage_passwords')) return this.forbidden('edit_storage_passwords');
+    if (method === 'GET' && !this.can('list_storage_passwords'))
+      return this.forbidden('list_storage_passwords', 'edit_storage_passwords');
+    if (method !== 'GET' && !this.can('edit_storage_passwords'))
+      return this.forbidden('edit_storage_passwords');
     if (id === undefined) {
       if (method === 'GET') {
         const realm = /^realm=(.*)$/.exec(query.get('search') ?? '')?.[1];
@@ -142,7 +170,9 @@ export class FakeSplunkd {
             };
             return {
               name: key,
-              content: fields.length ? Object.fromEntries(Object.entries(content).filter(([k]) => fields.includes(k))) : content,
+              content: fields.length
+                ? Object.fromEntries(Object.entries(content).filter(([k]) => fields.includes(k)))
+                : content,
             };
           });
         return feed(entries);
@@ -150,7 +180,8 @@ export class FakeSplunkd {
       const username = form.get('name') ?? '';
       const realm = form.get('realm') ?? '';
       const key = `${realm}${REALM_SEPARATOR}${username}${REALM_SEPARATOR}`;
-      if (!username || !form.get('password')) return error(400, 'Missing argument: name or password');
+      if (!username || !form.get('password'))
+        return error(400, 'Missing argument: name or password');
       if (this.passwords.has(key)) return error(409, `An object with name=${key} already exists`);
       this.passwords.set(key, { realm, username, password: form.get('password') ?? '' });
       return feed([{ name: key, content: { realm, username } }], 201);
@@ -167,12 +198,20 @@ export class FakeSplunkd {
 
   private modinput(method: string, endpoint: string, form: URLSearchParams): FakeReply {
     const [, , , name, verb] = endpoint.split('/');
-    if (method !== 'GET' && !this.can('edit_modinput_cloudhsm_audit')) return this.forbidden('edit_modinput_cloudhsm_audit');
+    if (method !== 'GET' && !this.can('edit_modinput_cloudhsm_audit'))
+      return this.forbidden('edit_modinput_cloudhsm_audit');
     if (name === undefined) {
-      if (method === 'GET') return feed([...this.inputs].map(([stanza, content]) => ({ name: stanza, content: inputContent(content) })));
+      if (method === 'GET')
+        return feed(
+          [...this.inputs].map(([stanza, content]) => ({
+            name: stanza,
+            content: inputContent(content),
+          })),
+        );
       const stanza = form.get('name') ?? '';
       if (!stanza) return error(400, 'Missing argument: name');
-      if (this.inputs.has(stanza)) return error(409, `An object with name=${stanza} already exists`);
+      if (this.inputs.has(stanza))
+        return error(409, `An object with name=${stanza} already exists`);
       form.delete('name');
       const args = Object.fromEntries(form);
       const invalid = this.validator(args);
@@ -224,11 +263,21 @@ function error(status: number, text: string): FakeReply {
   return { status, body: { messages: [{ type: 'ERROR', text }] } };
 }
 
-const KNOWN_REGIONS = ['us-east-1', 'us-east-2', 'us-west-1', 'us-west-2', 'eu-west-1', 'eu-central-1', 'ap-southeast-2'];
+const KNOWN_REGIONS = [
+  'us-east-1',
+  'us-east-2',
+  'us-west-1',
+  'us-west-2',
+  'eu-west-1',
+  'eu-central-1',
+  'ap-southeast-2',
+];
 
 /** The collector's message for a region code that has the right shape but does not exist. */
 export const regionValidator: Validator = (args) => {
-  const bad = (args.regions ?? '').split(',').find((region) => region && !KNOWN_REGIONS.includes(region));
+  const bad = (args.regions ?? '')
+    .split(',')
+    .find((region) => region && !KNOWN_REGIONS.includes(region));
   return bad ? `regions: "${bad}" is not an AWS region code` : undefined;
 };
 
@@ -236,9 +285,18 @@ export const regionValidator: Validator = (args) => {
  * The recorded requests that carry `secret` anywhere — URL, body or a header — as typed,
  * URL-encoded (form bodies, query strings) or form-encoded (`+` for spaces).
  */
-export function requestsCarrying(requests: readonly RecordedRequest[], secret: string): RecordedRequest[] {
-  const forms = [secret, encodeURIComponent(secret), new URLSearchParams({ s: secret }).toString().slice(2)];
+export function requestsCarrying(
+  requests: readonly RecordedRequest[],
+  secret: string,
+): RecordedRequest[] {
+  const forms = [
+    secret,
+    encodeURIComponent(secret),
+    new URLSearchParams({ s: secret }).toString().slice(2),
+  ];
   return requests.filter((request) =>
-    [request.url, request.body, ...Object.values(request.headers)].some((part) => forms.some((form) => part.includes(form))),
+    [request.url, request.body, ...Object.values(request.headers)].some((part) =>
+      forms.some((form) => part.includes(form)),
+    ),
   );
 }

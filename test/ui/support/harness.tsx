@@ -25,7 +25,10 @@ export function useFakeSplunkd(): { splunkd: FakeSplunkd } {
       });
       const reply = state.splunkd.handle(request.method, request.url, headers, body);
       return reply.body === undefined
-        ? new HttpResponse('<html><body>Bad gateway</body></html>', { status: reply.status, headers: { 'Content-Type': 'text/html' } })
+        ? new HttpResponse('<html><body>Bad gateway</body></html>', {
+            status: reply.status,
+            headers: { 'Content-Type': 'text/html' },
+          })
         : HttpResponse.json(reply.body, { status: reply.status });
     }),
   );
@@ -49,7 +52,9 @@ export function failOnConsoleError(): void {
   afterEach(() => {
     spy?.mockRestore();
     if (calls.length > 0)
-      throw new Error(`console.error was called:\n${calls.map((args) => args.map(String).join(' ')).join('\n')}`);
+      throw new Error(
+        `console.error was called:\n${calls.map((args) => args.map(String).join(' ')).join('\n')}`,
+      );
   });
 }
 

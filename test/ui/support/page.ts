@@ -18,14 +18,21 @@ export function modal(testId: string): ReturnType<typeof within> {
 }
 
 /** Replaces a field's text, pasted in one input event (typing key by key re-renders the form each time). */
-export async function typeInto(user: User, scope: ReturnType<typeof within>, label: string, text: string): Promise<void> {
+export async function typeInto(
+  user: User,
+  scope: ReturnType<typeof within>,
+  label: string,
+  text: string,
+): Promise<void> {
   const field = scope.getByRole('textbox', { name: label });
   await user.clear(field);
   if (text) await user.paste(text);
 }
 
 /** Writes the page made: method, path without Splunk Web's prefix, and form body. */
-export function writes(requests: readonly RecordedRequest[]): { method: string; path: string; form: URLSearchParams }[] {
+export function writes(
+  requests: readonly RecordedRequest[],
+): { method: string; path: string; form: URLSearchParams }[] {
   return requests
     .filter((request) => request.method !== 'GET')
     .map((request) => {

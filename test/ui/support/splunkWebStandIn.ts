@@ -20,7 +20,11 @@ export interface StandInOptions {
   /** The installable app folder (or one with the same default/ and appserver/static/ layout). */
   viewFile: string;
   staticDir: string;
-  config: Record<string, unknown> & { LOCALE: string; MRSPARKLE_PORT_NUMBER: string; FORM_KEY: string };
+  config: Record<string, unknown> & {
+    LOCALE: string;
+    MRSPARKLE_PORT_NUMBER: string;
+    FORM_KEY: string;
+  };
   splunkd: FakeSplunkd;
 }
 
@@ -39,18 +43,30 @@ interface View {
 }
 
 export function readView(file: string): View {
-  const parser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '', stopNodes: ['*.html'] });
+  const parser = new XMLParser({
+    ignoreAttributes: false,
+    attributeNamePrefix: '',
+    stopNodes: ['*.html'],
+  });
   const { dashboard } = parser.parse(fs.readFileSync(file, 'utf8')) as {
     dashboard: { label?: string; script?: string; row?: { panel?: { html?: string } } };
   };
   return {
     label: dashboard.label ?? '',
-    scripts: (dashboard.script ?? '').split(',').map((s) => s.trim()).filter(Boolean),
+    scripts: (dashboard.script ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
     html: dashboard.row?.panel?.html ?? '',
   };
 }
 
-const TYPES: Record<string, string> = { '.js': 'text/javascript', '.css': 'text/css', '.png': 'image/png', '.txt': 'text/plain' };
+const TYPES: Record<string, string> = {
+  '.js': 'text/javascript',
+  '.css': 'text/css',
+  '.png': 'image/png',
+  '.txt': 'text/plain',
+};
 
 export async function startSplunkWebStandIn(options: StandInOptions): Promise<StandIn> {
   const { config, splunkd } = options;
@@ -58,7 +74,11 @@ export async function startSplunkWebStandIn(options: StandInOptions): Promise<St
   const build = `@${String(config.BUILD_NUMBER)}`;
   const appStatic = `/${locale}/static/${build}:${String(config.APP_BUILD ?? 0)}/app/cloudhsm_audit/`;
   const view = readView(options.viewFile);
-  const state = { requests: [] as RecordedRequest[], unexpected: [] as string[], theme: 'light' as 'light' | 'dark' };
+  const state = {
+    requests: [] as RecordedRequest[],
+    unexpected: [] as string[],
+    theme: 'light' as 'light' | 'dark',
+  };
 
   function page(): string {
     const scripts = view.scripts.map((s) => `<script src="${appStatic}${s}"></script>`).join('');
@@ -77,7 +97,13 @@ export async function startSplunkWebStandIn(options: StandInOptions): Promise<St
 <div class="dashboard-body"><div class="panel">${view.html}</div></div>${scripts}</body></html>`;
   }
 
-  function reply(res: http.ServerResponse, status: number, type: string, body: string | Buffer, headers: Record<string, string> = {}) {
+  function reply(
+    res: http.ServerResponse,
+    status: number,
+    type: string,
+    body: string | Buffer,
+    headers: Record<string, string> = {},
+  ) {
     res.writeHead(status, { 'Content-Type': type, 'Cache-Control': 'no-store', ...headers });
     res.end(body);
   }
@@ -87,7 +113,9 @@ export async function startSplunkWebStandIn(options: StandInOptions): Promise<St
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
       const body = Buffer.concat(chunks).toString('utf8');
-      const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, String(v)]));
+      const headers = Object.fromEntries(
+        Object.entries(req.headers).map(([k, v]) => [k, String(v)]),
+      );
       const rawUrl = req.url ?? '/';
       const method = req.method ?? 'GET';
       state.requests.push({ method, url: rawUrl, headers, body });
@@ -106,16 +134,34 @@ export async function startSplunkWebStandIn(options: StandInOptions): Promise<St
           : reply(res, 200, 'application/json', json);
       }
       if (new RegExp(`^/${locale}/static/@[^/]+/build/api/get_theme\\.js$`).test(pathname)) {
-        return reply(res, 200, 'text/javascript', `window.__get_theme__ = { getTheme: function () { return Promise.resolve(${JSON.stringify(state.theme)}); } };`);
+        return reply(
+          res,
+          200,
+          'text/javascript',
+          `window.__get_theme__ = { getTheme: function () { return Promise.resolve(${JSON.stringify(state.theme)}); } };`,
+        );
       }
-      const staticMatch = new RegExp(`^/${locale}/static/(?:@[^/]+/)?app/cloudhsm_audit/([\\w.-]+)$`).exec(pathname);
+      const staticMatch = new RegExp(
+        `^/${locale}/static/(?:@[^/]+/)?app/cloudhsm_audit/([\\w.-]+)$`,
+      ).exec(pathname);
       if (staticMatch?.[1]) {
         const file = path.join(options.staticDir, staticMatch[1]);
-        if (fs.existsSync(file)) return reply(res, 200, TYPES[path.extname(file)] ?? 'application/octet-stream', fs.readFileSync(file));
+        if (fs.existsSync(file))
+          return reply(
+            res,
+            200,
+            TYPES[path.extname(file)] ?? 'application/octet-stream',
+            fs.readFileSync(file),
+          );
       }
       if (pathname.startsWith(`/${locale}/splunkd/__raw/`)) {
         const answer = splunkd.handle(method, rawUrl, headers, body);
-        return reply(res, answer.status, 'application/json; charset=utf-8', JSON.stringify(answer.body ?? null));
+        return reply(
+          res,
+          answer.status,
+          'application/json; charset=utf-8',
+          JSON.stringify(answer.body ?? null),
+        );
       }
       if (pathname === '/favicon.ico') return reply(res, 204, 'image/x-icon', '');
       state.unexpected.push(`${method} ${rawUrl}`);
