@@ -174,3 +174,21 @@ test('an input can be edited, disabled, enabled and deleted', async () => {
     'DELETE /servicesNS/nobody/cloudhsm_audit/data/inputs/cloudhsm_audit/prod-us',
   ]);
 });
+
+test("without any account, an input uses the host's default credentials (empty account)", async () => {
+  fake.splunkd.accounts.clear();
+  const user = setupUser();
+  const form = await openNewInputForm(user);
+  expect(screen.getByTestId('inputs-need-account')).toHaveTextContent(
+    'uses the AWS credentials of the Splunk host',
+  );
+  await typeInto(user, form, 'Input name', 'local');
+  await addRegion(user, form, 'us-east-1');
+  await user.click(form.getByRole('button', { name: 'Save' }));
+
+  expect(await screen.findByText('Input "local" was saved.')).toBeInTheDocument();
+  expect(fake.splunkd.inputs.get('local')).toMatchObject({ account: '' });
+  expect(
+    within(screen.getByTestId('input-row-local')).getByText("Host's default credentials"),
+  ).toBeInTheDocument();
+});

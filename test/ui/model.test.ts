@@ -1,0 +1,187 @@
+/** The setup page's pure rules: form checks, conf keys and input args, capabilities. */
+import {
+  accountConfFields,
+  emptyAccount,
+  validateAccount,
+  type AccountDraft,
+} from '../../src/ui/model/account';
+import {
+  emptyInput,
+  inputArgs,
+  inputFromEntry,
+  validateInput,
+  type InputDraft,
+} from '../../src/ui/model/input';
+import { abilities } from '../../src/ui/model/permissions';
+
+const account = (patch: Partial<AccountDraft>): AccountDraft => ({
+  ...emptyAccount(),
+  name: 'prod',
+  access_key_id: 'AKIAIOSFODNN7EXAMPLE',
+  secret: 'x'.repeat(40),
+  ...patch,
+});
+const newAccount = { isNew: true, secretStored: false, existingNames: ['old'] };
+
+test.each<[string, Partial<AccountDraft>, Record<string, string>]>([
+  ['a complete access-key account', {}, {}],
+  [
+    'a default-chain account without key',
+    { auth_type: 'default_chain', access_key_id: '', secret: '' },
+    {},
+  ],
+  ['a name with a colon', { name: 'a:b' }, { name: 'Use only letters, digits, "_", "-" and ".".' }],
+  [
+    'the reserved name default',
+    { name: 'default' },
+    { name: '"default" is reserved by Splunk: choose another name.' },
+  ],
+  ['a name taken', { name: 'old' }, { name: 'An account named "old" already exists.' }],
+  ['no secret', { secret: '' }, { secret: 'Enter the secret access key.' }],
+  [
+    'a secret with spaces around',
+    { secret: ' abc ' },
+    { secret: 'The secret access key cannot start or end with a space.' },
+  ],
+  [
+    'a malformed role',
+    { role_arn: 'role/x' },
+    { role_arn: 'A role ARN looks like arn:aws:iam::123456789012:role/CloudHSMAuditReader.' },
+  ],
+  [
+    'an external ID without role',
+    { external_id: 'e' },
+    { external_id: 'An external ID is only used with a role to assume.' },
+  ],
+  ['a GovCloud role', { role_arn: 'arn:aws-us-gov:iam::123456789012:role/path/Reader' }, {}],
+  [
+    'an endpoint that is not a URL',
+    { endpoint_url: 'logs.internal' },
+    { endpoint_url: 'Enter a full URL starting with https:// (or http://).' },
+  ],
+  [
+    'a proxy with credentials',
+    { https_proxy: 'http://u:p@proxy:3128' },
+    {
+      https_proxy:
+        'Remove the user name and password from the proxy URL: conf files are not encrypted.',
+    },
+  ],
+])('account form: %s', (_, patch, errors) => {
+  expect(validateAccount(account(patch), newAccount)).toEqual(errors);
+});
+
+test('editing an account with a stored secret needs no secret, and a default-chain account keeps no key id', () => {
+  expect(
+    validateAccount(account({ secret: '' }), {
+      isNew: false,
+      secretStored: true,
+      existingNames: ['prod'],
+    }),
+  ).toEqual({});
+  expect(accountConfFields({ ...account({ auth_type: 'default_chain' }) })).toMatchObject({
+    auth_type: 'default_chain',
+    access_key_id: '',
+  });
+  expect(accountConfFields(account({}))).not.toHaveProperty('secret');
+});
+
+const input = (patch: Partial<InputDraft>): InputDraft => ({
+  ...emptyInput('prod'),
+  name: 'in',
+  regions: ['us-east-1'],
+  ...patch,
+});
+const newInput = { isNew: true, existingNames: [], accounts: ['prod'] };
+
+test.each<[string, Partial<InputDraft>, Record<string, string>]>([
+  ['defaults', {}, {}],
+  ['no account: the host credentials', { account: '' }, {}],
+  [
+    'an account since deleted',
+    { account: 'gone' },
+    { account: 'The account "gone" does not exist any more: choose another one.' },
+  ],
+  ['no region', { regions: [] }, { regions: 'Choose at least one AWS region.' }],
+  [
+    'a region typo',
+    { regions: ['useast1'] },
+    { regions: '"useast1" is not an AWS region code (like us-east-1).' },
+  ],
+  [
+    'a cluster list left empty',
+    { discoverAll: false },
+    { clusters: 'Add at least one cluster ID or log group name, or choose "All clusters".' },
+  ],
+  [
+    'a late window under 15 minutes',
+    { lateEventWindow: '60' },
+    { lateEventWindow: 'Late event window is a whole number from 900 to 86400.' },
+  ],
+  [
+    'a fractional poll interval',
+    { pollInterval: '1.5' },
+    { pollInterval: 'Poll interval is a whole number from 1 to 3600.' },
+  ],
+  [
+    'a prefix without slash',
+    { logGroupPrefix: 'aws/cloudhsm' },
+    { logGroupPrefix: 'A log group prefix starts with "/".' },
+  ],
+])('input form: %s', (_, patch, errors) => {
+  expect(validateInput(input(patch), newInput)).toEqual(errors);
+});
+
+test('an input read from splunkd gives back the same args', () => {
+  const content = {
+    account: 'prod',
+    regions: 'us-east-1, eu-west-1',
+    clusters: 'cluster-abc,/aws/cloudhsm/cluster-def',
+    start_position: '2026-01-31T08:00:00Z',
+    poll_interval: 20,
+    index: 'default',
+    disabled: true,
+    log_group_prefix: '/aws/cloudhsm/',
+    late_event_window: '1800',
+    health_interval: '300',
+    discovery_interval: '300',
+    max_requests_per_second: '5',
+  };
+  const summary = inputFromEntry('prod-us', content);
+  expect(summary).toMatchObject({ disabled: true, index: '', regions: ['us-east-1', 'eu-west-1'] });
+  expect(inputArgs(summary.draft)).toEqual({
+    account: 'prod',
+    regions: 'us-east-1,eu-west-1',
+    log_group_prefix: '/aws/cloudhsm/',
+    clusters: 'cluster-abc,/aws/cloudhsm/cluster-def',
+    start_position: '2026-01-31T08:00:00Z',
+    poll_interval: '20',
+    late_event_window: '1800',
+    health_interval: '300',
+    discovery_interval: '300',
+    max_requests_per_second: '5',
+    endpoint_url: '',
+    https_proxy: '',
+  });
+});
+
+test.each([
+  [
+    ['admin_all_objects'],
+    { manageAccounts: true, listSecrets: true, manageInputs: true, finishSetup: true },
+  ],
+  [
+    ['edit_storage_passwords', 'list_storage_passwords'],
+    { manageAccounts: true, listSecrets: true, manageInputs: false, finishSetup: false },
+  ],
+  [
+    ['edit_modinput_cloudhsm_audit'],
+    { manageAccounts: false, listSecrets: false, manageInputs: true, finishSetup: false },
+  ],
+  [
+    ['search'],
+    { manageAccounts: false, listSecrets: false, manageInputs: false, finishSetup: false },
+  ],
+])('capabilities %j allow %j', (capabilities, allowed) => {
+  expect(abilities({ username: 'u', roles: [], capabilities })).toEqual(allowed);
+});
