@@ -48,7 +48,11 @@ export function createTestSearch(
 
     private readonly searchId: string;
     private readonly searchOptions: SearchOptions;
-    private answered: boolean | undefined;
+    /** The complete query answered last; a chain's changes when its parent's does. */
+    private answeredQuery: string | undefined;
+    /** The complete query Splunk's controller handed over with the parent's newest results. */
+    private deliveredQuery: string | undefined;
+    private refresh = false;
 
     constructor(options: SearchOptions = {}, context: { id?: string } = {}) {
       super({}, context);
@@ -58,30 +62,55 @@ export function createTestSearch(
     }
 
     /**
-     * The answer is looked up when results are first requested, not at construction: the framework
-     * may construct a chain before its parent.
+     * The answer is looked up when results are requested, not at construction: the framework may
+     * construct a chain before its parent, and re-requests a chain when its parent's search changes.
      */
     override request(requestParams?: Parameters<TestDataSource['request']>[0]): ReturnType<TestDataSource['request']> {
-      if (this.answered === undefined) {
-        const query = completeQuery(this.searchId);
+      const query = this.deliveredQuery ?? completeQuery(this.searchId);
+      if (query !== this.answeredQuery) {
+        this.answeredQuery = query;
         const answer = answers[query];
-        this.answered = answer !== undefined;
         received.push({
           id: this.searchId,
           query,
           earliest: this.searchOptions.queryParameters?.earliest,
           latest: this.searchOptions.queryParameters?.latest,
-          answered: this.answered,
+          answered: answer !== undefined,
         });
         // TestDataSource mutates the data it is given: hand it a copy.
         Object.assign(
           this,
           answer
-            ? { data: structuredClone(answer) }
+            ? { data: structuredClone(answer), error: undefined }
             : { error: `No test answer for data source ${this.searchId}`, errorLevel: 'error' },
         );
       }
       return super.request(requestParams);
+    }
+
+    /**
+     * A chain receives its parent's results here, with the chain's complete query as Splunk's
+     * controller computes it (`meta.completeSearchQuery`); a new one means the parent re-ran with
+     * other tokens, so the chain must run again, as a post-process search on a new base job does.
+     */
+    override getObserver(): ReturnType<TestDataSource['getObserver']> {
+      return {
+        next: ({ meta }: { meta?: { completeSearchQuery?: string } }) => {
+          const query = meta?.completeSearchQuery;
+          if (query && query !== this.answeredQuery) {
+            this.deliveredQuery = query;
+            this.refresh = true;
+          }
+        },
+        error: () => undefined,
+        complete: () => undefined,
+      } as unknown as ReturnType<TestDataSource['getObserver']>;
+    }
+
+    override shouldRefreshSubscription(): boolean {
+      const refresh = this.refresh;
+      this.refresh = false;
+      return refresh;
     }
   }
   return TestSearch;

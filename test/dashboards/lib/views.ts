@@ -51,13 +51,14 @@ export function parseView(file: string): StudioView {
   parser.on('cdata', append);
   parser.write(fs.readFileSync(file, 'utf8')).close();
   const definitionText = text.definition;
-  if (!definitionText) throw new Error(`${file}: no <definition>`);
+  // Simple XML views (version 1.1, e.g. the setup page's host) carry no JSON definition.
+  if (version === '2' && !definitionText) throw new Error(`${file}: no <definition>`);
   return {
     name: path.basename(file, '.xml'),
     file,
     version,
     label: (text.label ?? '').trim(),
-    definition: JSON.parse(definitionText) as Definition,
+    definition: (definitionText ? JSON.parse(definitionText) : {}) as Definition,
     meta,
   };
 }

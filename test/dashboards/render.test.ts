@@ -1,0 +1,212 @@
+/**
+ * Renders each Dashboard Studio view in headless Chromium with Splunk's own renderer
+ * (harness/entry.tsx), fed by a test data source that answers every search from
+ * fixtures/<view>.json, keyed by the complete query text the dashboard sends. The test fails on
+ * a console error, a page error, a search without an answer, or a panel that shows an error, keeps
+ * loading or shows nothing; it changes a filter and checks the searches changed with it; and it
+ * saves screenshots into test-output/screenshots/.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { buildHarness, launchBrowser } from './lib/harness';
+import { completeQuery, defaultTokenValues, searchIds } from './lib/tokens';
+import { REPO, studioViews, type Definition, type StudioView } from './lib/views';
+
+const SCREENSHOTS = path.join(REPO, 'test-output/screenshots');
+const SCHEMA = path.join(__dirname, 'schema/dashboard-studio.schema.json');
+
+interface ColumnData {
+  fields: { name: string }[];
+  columns: unknown[][];
+}
+interface Received {
+  id: string;
+  query: string;
+  answered: boolean;
+}
+
+/** How the test changes a filter on each dashboard, and what the token then holds. */
+const FILTER_CHANGE: Record<string, { input: string; pick: string; token: string; submit: boolean }> = {
+  cloudhsm_event_dashboard: { input: 'input_opcode', pick: 'CN_GENERATE_KEY', token: 'opcode', submit: true },
+  cloudhsm_audit_integrity: { input: 'input_log_group', pick: '/aws/cloudhsm/cluster-q4tq2mvbf7x', token: 'log_group', submit: false },
+};
+
+function fixtures(view: StudioView): Record<string, ColumnData> {
+  return JSON.parse(fs.readFileSync(path.join(__dirname, 'fixtures', `${view.name}.json`), 'utf8'));
+}
+
+/** Answers keyed by complete query text, for each token state the test puts the dashboard in. */
+function answersFor(def: Definition, data: Record<string, ColumnData>, states: Record<string, string>[]) {
+  const answers: Record<string, ColumnData> = {};
+  for (const values of states) {
+    for (const id of searchIds(def)) {
+      const result = data[id];
+      if (result) answers[completeQuery(def, id, values)] = result;
+    }
+  }
+  return answers;
+}
+
+let browser: Browser;
+const HARNESS_URL = buildHarness();
+
+beforeAll(async () => {
+  fs.mkdirSync(SCREENSHOTS, { recursive: true });
+  browser = await launchBrowser();
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+});
+
+async function openHarness(problems: string[]): Promise<Page> {
+  const page = await browser.newPage({ viewport: { width: 1480, height: 1000 }, reducedMotion: 'reduce' });
+  page.on('console', (m) => {
+    if (m.type() === 'error') problems.push(`console error: ${m.text()}`);
+  });
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  // Nothing but the harness's own files: any other request is a bug (no network in tests).
+  await page.route(/^(?!file:)/, (route) => {
+    problems.push(`unexpected request: ${route.request().url()}`);
+    return route.abort();
+  });
+  await page.goto(HARNESS_URL);
+  return page;
+}
+
+/** Per panel: still loading, error shown, waiting for input, and what it shows. */
+async function panelStates(page: Page) {
+  return page.$$eval('[data-test="viz-item"]', (items) =>
+    items.map((item) => ({
+      id: item.getAttribute('data-id'),
+      loading: !!item.querySelector('[data-test="icon-placeholder"]'),
+      waiting: !!item.querySelector('[data-test="viz-waiting-for-input"]'),
+      error: !!item.querySelector('[data-test="dashboard-message"] [data-test-type="error"], svg[aria-label="Error"]'),
+      message: item.querySelector('[data-test="dashboard-message"]')?.textContent ?? '',
+      cells: item.querySelectorAll('[data-test="cell"]').length,
+      majorValue: item.querySelector('[data-test="majorValue"]')?.textContent ?? '',
+      graphics: item.querySelectorAll('.highcharts-point, .highcharts-graph').length,
+      text: (item.textContent ?? '').trim().length,
+    })),
+  );
+}
+
+/**
+ * Waits until no panel is loading or waiting for input, and every chart has drawn its series and
+ * stopped moving (Highcharts animates: two polls in a row must see the same geometry).
+ */
+async function waitUntilSettled(page: Page, panels: number): Promise<void> {
+  await page.waitForFunction(
+    (count) => {
+      const w = window as unknown as { settleSignature?: string };
+      const items = [...document.querySelectorAll('[data-test="viz-item"]')];
+      const busy =
+        items.length !== count ||
+        items.some((i) => i.querySelector('[data-test="icon-placeholder"], [data-test="viz-waiting-for-input"]'));
+      const charts = items.filter((i) => i.querySelector('[data-test="charting-container"]'));
+      const drawn = charts.every((i) => i.querySelector('.highcharts-point, .highcharts-graph'));
+      const signature = charts
+        .flatMap((i) => [...i.querySelectorAll('.highcharts-series-group *')])
+        .map((e) => `${e.getAttribute('d') ?? ''}${e.getAttribute('height') ?? ''}${e.getAttribute('transform') ?? ''}`)
+        .join('|');
+      const still = signature === w.settleSignature;
+      w.settleSignature = signature;
+      return !busy && drawn && still;
+    },
+    panels,
+    { timeout: 60_000, polling: 300 },
+  );
+}
+
+/**
+ * Screenshot of the whole dashboard. The viewport is first made as tall as the page, then the
+ * charts are left to redraw: a full-page capture of a shorter viewport resizes the page while
+ * capturing, and Highcharts would be caught mid-redraw.
+ */
+async function screenshot(page: Page, panels: number, file: string): Promise<void> {
+  const height = await page.evaluate(() => document.documentElement.scrollHeight);
+  await page.setViewportSize({ width: 1480, height });
+  await waitUntilSettled(page, panels);
+  await page.screenshot({ path: path.join(SCREENSHOTS, file) });
+}
+
+const received = (page: Page) => page.evaluate(() => window.dashboardHarness.received) as Promise<Received[]>;
+
+it('the saved Dashboard Studio schema is the one the installed @splunk packages generate', async () => {
+  const page = await openHarness([]);
+  const schema = await page.evaluate(() => window.dashboardHarness.schema());
+  await page.close();
+  if (process.env.UPDATE_DASHBOARD_SCHEMA === '1') fs.writeFileSync(SCHEMA, JSON.stringify(schema));
+  expect(schema).toEqual(JSON.parse(fs.readFileSync(SCHEMA, 'utf8')));
+}, 120_000);
+
+describe.each(studioViews().map((v) => [v.name, v]))('%s renders', (name, view) => {
+  const def = view.definition;
+  const change = FILTER_CHANGE[name];
+  const defaults = defaultTokenValues(def);
+  const changed = { ...defaults, [change?.token ?? '']: change?.pick ?? '' };
+  const data = fixtures(view);
+  const problems: string[] = [];
+  let page: Page;
+
+  it('has a fixture for every search', () => {
+    expect(change).toBeDefined();
+    expect(searchIds(def).filter((id) => !data[id])).toEqual([]);
+  });
+
+  it('renders every panel with data and no error', async () => {
+    page = await openHarness(problems);
+    await page.evaluate(([d, a]) => window.dashboardHarness.render(d as object, a as never), [
+      def,
+      answersFor(def, data, [defaults, changed]),
+    ] as const);
+    const panels = Object.keys(def.visualizations).length;
+    await waitUntilSettled(page, panels);
+    const states = await panelStates(page);
+    expect(states.map((s) => s.id).sort()).toEqual(Object.keys(def.visualizations).sort());
+    for (const s of states) {
+      const type = def.visualizations[s.id as string]?.type;
+      const shows =
+        type === 'splunk.table' ? s.cells > 0
+        : type === 'splunk.singlevalue' ? /\d/.test(s.majorValue)
+        : type === 'splunk.markdown' ? s.text > 50
+        : s.graphics > 0;
+      expect({ id: s.id, error: s.error, message: s.message, shows }).toEqual({ id: s.id, error: false, message: '', shows: true });
+    }
+    const searches = await received(page);
+    expect(searches.filter((r) => !r.answered)).toEqual([]);
+    // Every search ran (inputs' searches included), with the text the fixtures expect.
+    expect([...new Set(searches.map((r) => r.query))].sort()).toEqual(
+      [...new Set(searchIds(def).map((id) => completeQuery(def, id, defaults)))].sort(),
+    );
+    await screenshot(page, panels, `${name}.png`);
+    expect(problems).toEqual([]);
+  }, 180_000);
+
+  it('re-runs the searches with the new value when a filter changes', async () => {
+    if (!change) throw new Error(`no filter change defined for ${name}`);
+    const before = (await received(page)).length;
+    await page.click(`[data-input-id="${change.input}"] [data-test="select"]`);
+    await page.getByRole('option', { name: change.pick, exact: true }).click();
+    if (change.submit) await page.click('[data-test="input-item-submit-button"]');
+    const expected = searchIds(def)
+      .map((id) => completeQuery(def, id, changed))
+      .filter((q) => q.includes(change.pick));
+    expect(expected.length).toBeGreaterThan(0);
+    await page.waitForFunction(
+      (n) => window.dashboardHarness.received.filter((r) => n.some((q: string) => q === r.query)).length >= n.length,
+      expected,
+      { timeout: 60_000, polling: 250 },
+    );
+    await waitUntilSettled(page, Object.keys(def.visualizations).length);
+    const after = (await received(page)).slice(before);
+    expect(after.filter((r) => !r.answered)).toEqual([]);
+    expect(expected.filter((q) => !after.some((r) => r.query === q))).toEqual([]);
+    const states = await panelStates(page);
+    expect(states.filter((s) => s.error)).toEqual([]);
+    await screenshot(page, Object.keys(def.visualizations).length, `${name}-filtered.png`);
+    expect(problems).toEqual([]);
+    await page.close();
+  }, 180_000);
+});
