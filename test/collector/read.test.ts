@@ -12,7 +12,6 @@ import {
   eventsSoFar,
   input,
   openSession,
-  startCollector,
   stopCollector,
   waitFor,
   type TestSession,
@@ -24,6 +23,9 @@ const collectorEvents = (events: StreamEvent[], kind: string) =>
     .map((e) => JSON.parse(e.data) as Record<string, unknown>)
     .filter((e) => e.kind === kind);
 
+// Each test runs the real launcher against moto; on a loaded 2-core machine that takes a while.
+jest.setTimeout(180_000);
+
 describe('collector against moto, through the launcher', () => {
   let session: TestSession;
   beforeAll(async () => {
@@ -33,20 +35,25 @@ describe('collector against moto, through the launcher', () => {
   beforeEach(async () => session.moto.reset());
 
   it('collects every record of many streams once, paging past 10,000 records per stream', async () => {
-    const sim = generate({
+    const big = generate({
       seed: 'pagination',
       clusters: 2,
-      hsms: 2,
-      records: 12_000,
+      hsms: 1,
+      records: 10_500,
       hsmType: 'hsm1.medium',
     });
+    // Many streams: 4 clusters of 4 HSMs, two of them hsm2m with a certificate-storage stream.
+    const many = generate({ seed: 'many', clusters: 4, hsms: 4, records: 300, hsmType: 'mixed' });
+    const sim = { records: [...big.records, ...many.records] };
     await new SimulatorWriter(session.client).write(sim.records);
+    expect(new Set(sim.records.map((r) => r.logStreamName)).size).toBeGreaterThanOrEqual(20);
+    expect(sim.records.some((r) => r.kind === 'certstore')).toBe(true);
     const perStream = new Map<string, number>();
     for (const r of sim.records)
       perStream.set(r.logStreamName, (perStream.get(r.logStreamName) ?? 0) + 1);
     expect(Math.max(...perStream.values())).toBeGreaterThan(10_000);
 
-    const run = startCollector(input(session, 'pages', {}), session.dir, 'pages', AWS_ENV);
+    const run = session.start(input(session, 'pages', {}), 'pages', AWS_ENV);
     await waitFor(() => eventCount(run) >= sim.records.length, 120_000, 'every record');
     const events = await stopCollector(run);
     expect(compareIdentities(sim.records, identityCounts(events))).toEqual({
@@ -74,9 +81,8 @@ describe('collector against moto, through the launcher', () => {
       hsmType: 'hsm1.medium',
     });
     await new SimulatorWriter(session.client).write(first.records);
-    const run = startCollector(
+    const run = session.start(
       input(session, 'discover', { discovery_interval: '5' }),
-      session.dir,
       'discover',
       AWS_ENV,
     );
@@ -153,7 +159,7 @@ describe('collector against moto, through the launcher', () => {
     const firstLate = sim.records.findIndex((r) => r.ingestDelayMs > 0);
     const writer = new SimulatorWriter(session.client);
     await writer.write(sim.records.slice(0, firstLate));
-    const run = startCollector(input(session, 'late', {}), session.dir, 'late', AWS_ENV);
+    const run = session.start(input(session, 'late', {}), 'late', AWS_ENV);
     await waitFor(
       () => eventCount(run) >= firstLate,
       60_000,
@@ -221,9 +227,8 @@ describe('collector against moto, through the launcher', () => {
       hsmType: 'hsm1.medium',
     });
     await new SimulatorWriter(session.client).write(sim.records);
-    const run = startCollector(
+    const run = session.start(
       input(session, 'health', { health_interval: '5' }),
-      session.dir,
       'health',
       AWS_ENV,
     );

@@ -26,17 +26,29 @@ export interface TestSession {
   moto: MotoServer;
   dir: string;
   client: ReturnType<typeof logsClient>;
+  /** Starts the launcher; every collector still running when the session closes is killed. */
+  start(options: InputOptions, runId: string, env?: Record<string, string>): CollectorRun;
   close(): Promise<void>;
 }
 
 export async function openSession(): Promise<TestSession> {
   const moto = await startMoto();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'collector-'));
+  const runs: CollectorRun[] = [];
   return {
     moto,
     dir,
     client: logsClient(moto.endpoint),
+    start: (options, runId, env) => {
+      const run = startCollector(options, dir, runId, env);
+      runs.push(run);
+      return run;
+    },
     close: async () => {
+      for (const run of runs) {
+        if (run.child.exitCode === null && run.child.signalCode === null) run.child.kill('SIGKILL');
+        await run.exited;
+      }
       await moto.stop();
       fs.rmSync(dir, { recursive: true, force: true });
     },
