@@ -303,6 +303,15 @@ export class ClusterModel {
   }
 
   private activity(): void {
+    // Near the end, only single-record activities, so the exact record count never cuts a mirrored
+    // login or a key synchronisation in half. The largest activity (a CU session with four key-pair
+    // generations) writes 9 records per HSM + 5.
+    const hsms = this.hsms.filter((hsm) => hsm.status !== 'retired').length;
+    if (this.options.records - this.records.length < 9 * hsms + 6) {
+      if (this.rng.chance(0.8)) this.timeSync();
+      else this.unknownOpcode();
+      return;
+    }
     const kind = this.rng.weighted([
       ['cu', 34],
       ['co', 12],
