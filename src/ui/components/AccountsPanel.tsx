@@ -91,12 +91,12 @@ export function AccountsPanel({
         <Table stripeRows data-test="accounts-table">
           <Table.Head>
             <Table.HeadCell>Name</Table.HeadCell>
-            <Table.HeadCell>Authentication</Table.HeadCell>
-            <Table.HeadCell>Access key ID</Table.HeadCell>
-            <Table.HeadCell>Secret access key</Table.HeadCell>
-            <Table.HeadCell>Role to assume</Table.HeadCell>
-            <Table.HeadCell>Used by</Table.HeadCell>
-            {canManage && <Table.HeadCell>Actions</Table.HeadCell>}
+            <Table.HeadCell width={140}>Credentials</Table.HeadCell>
+            <Table.HeadCell width={220}>Access key ID</Table.HeadCell>
+            <Table.HeadCell width={170}>Secret key</Table.HeadCell>
+            <Table.HeadCell>Role</Table.HeadCell>
+            <Table.HeadCell width={110}>Used by</Table.HeadCell>
+            {canManage && <Table.HeadCell width={140}>Actions</Table.HeadCell>}
           </Table.Head>
           <Table.Body>
             {accounts.map((account) => {

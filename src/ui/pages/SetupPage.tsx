@@ -137,7 +137,7 @@ export function SetupPage() {
         Add the AWS accounts that can read your CloudHSM clusters' audit logs, then the inputs that
         collect them into Splunk.
       </P>
-      {body}
+      <div style={{ marginTop: 16 }}>{body}</div>
     </div>
   );
 }
