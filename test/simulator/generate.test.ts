@@ -13,7 +13,7 @@ import {
   type SimulatedRecord,
   type Simulation,
 } from '../../src/simulator';
-import { LOG_TYPE, OP, RESPONSE, USER_TYPE, COMMAND } from '../../src/simulator/vocabulary';
+import { LOG_TYPE, OP, RESPONSE, COMMAND } from '../../src/simulator/vocabulary';
 
 const fixture = (name: string) => readFileSync(path.join(__dirname, 'fixtures', name), 'utf8');
 const START = Date.UTC(2026, 0, 15, 8, 0, 0);
