@@ -34,7 +34,10 @@ function validate(definition: Definition): unknown {
     warn.mockRestore();
     expect(error).toBeNull();
   }
-  const migrated = migrateToTabsLayout({ definition } as never) as { success: boolean; definition: unknown };
+  const migrated = migrateToTabsLayout({ definition } as never) as {
+    success: boolean;
+    definition: unknown;
+  };
   expect(migrated.success).toBe(true);
   return validator.validate(migrated.definition as never);
 }
@@ -43,7 +46,10 @@ function validate(definition: Definition): unknown {
 const DRILLDOWN_TOKEN = /^(row|click|value|name|trellis)\./;
 
 it('finds both dashboards, Dashboard Studio (version 2), dark, with a label', () => {
-  expect(views.map((v) => v.name)).toEqual(['cloudhsm_audit_integrity', 'cloudhsm_event_dashboard']);
+  expect(views.map((v) => v.name)).toEqual([
+    'cloudhsm_audit_integrity',
+    'cloudhsm_event_dashboard',
+  ]);
   for (const v of views) {
     expect(v.label).not.toBe('');
     expect(fs.readFileSync(v.file, 'utf8')).toMatch(/^<dashboard version="2" theme="dark">/);
@@ -66,32 +72,50 @@ describe.each(views.map((v) => [v.name, v]))('%s', (_name, view) => {
   });
 
   it('every visualization and input refers to data sources that exist', () => {
-    const refs = [...Object.entries(def.visualizations), ...Object.entries(def.inputs ?? {})].flatMap(([id, item]) =>
-      Object.values(item.dataSources ?? {}).map((ds) => [id, ds]),
+    const refs = [
+      ...Object.entries(def.visualizations),
+      ...Object.entries(def.inputs ?? {}),
+    ].flatMap(([id, item]) =>
+      Object.values(item.dataSources ?? {}).map((ds): [string, string] => [id, ds]),
     );
     expect(refs.length).toBeGreaterThan(0);
     expect(refs.filter(([, ds]) => !(ds in def.dataSources))).toEqual([]);
     const chains = Object.entries(def.dataSources).filter(([, ds]) => ds.type === 'ds.chain');
-    expect(chains.filter(([, ds]) => !((ds.options?.extend as string) in def.dataSources))).toEqual([]);
+    expect(chains.filter(([, ds]) => !((ds.options?.extend as string) in def.dataSources))).toEqual(
+      [],
+    );
   });
 
   it('every data source is used by a panel, an input or a chain', () => {
     const used = new Set([
-      ...[...Object.values(def.visualizations), ...Object.values(def.inputs ?? {})].flatMap((i) => Object.values(i.dataSources ?? {})),
+      ...[...Object.values(def.visualizations), ...Object.values(def.inputs ?? {})].flatMap((i) =>
+        Object.values(i.dataSources ?? {}),
+      ),
       ...Object.values(def.dataSources).map((ds) => ds.options?.extend as string),
     ]);
     expect(Object.keys(def.dataSources).filter((id) => !used.has(id))).toEqual([]);
   });
 
   it('every panel and input is placed in the layout', () => {
-    const placed = new Set([...(def.layout.structure ?? []).map((s) => s.item), ...(def.layout.globalInputs ?? [])]);
-    expect([...Object.keys(def.visualizations), ...Object.keys(def.inputs ?? {})].filter((id) => !placed.has(id))).toEqual([]);
+    const placed = new Set([
+      ...(def.layout.structure ?? []).map((s) => s.item),
+      ...(def.layout.globalInputs ?? []),
+    ]);
+    expect(
+      [...Object.keys(def.visualizations), ...Object.keys(def.inputs ?? {})].filter(
+        (id) => !placed.has(id),
+      ),
+    ).toEqual([]);
   });
 
   it('every token an input sets is used somewhere', () => {
     const everywhere = stringsOf({ ...def, inputs: undefined }).flatMap((s) => tokensIn(s.text));
     for (const [token, { input }] of inputTokens(def)) {
-      expect([input, token, everywhere.some((t) => t === token || t.startsWith(`${token}.`))]).toEqual([input, token, true]);
+      expect([
+        input,
+        token,
+        everywhere.some((t) => t === token || t.startsWith(`${token}.`)),
+      ]).toEqual([input, token, true]);
     }
   });
 
@@ -99,7 +123,9 @@ describe.each(views.map((v) => [v.name, v]))('%s', (_name, view) => {
     const set = new Set([...inputTokens(def).values()].flatMap((t) => Object.keys(t.defaults)));
     const unknown = stringsOf(def)
       .flatMap((s) => tokensIn(s.text).map((t) => ({ at: s.at, t })))
-      .filter(({ at, t }) => !set.has(t) && !(DRILLDOWN_TOKEN.test(t) && at.includes('.eventHandlers[')));
+      .filter(
+        ({ at, t }) => !set.has(t) && !(DRILLDOWN_TOKEN.test(t) && at.includes('.eventHandlers[')),
+      );
     expect(unknown).toEqual([]);
   });
 

@@ -15,19 +15,35 @@ const shipped = [...dashboardSearches(), ...savedSearches()];
 describe('the allow-list comes from the app files', () => {
   it('holds the extractions, lookups and macros the dashboards build on', () => {
     // If these are missing the conf files are not there yet (or were renamed): nothing is guessed.
-    for (const f of ['opcode', 'response_status', 'user_role', 'hsm_id', 'sequence_no', 'opcode_category']) {
+    for (const f of [
+      'opcode',
+      'response_status',
+      'user_role',
+      'hsm_id',
+      'sequence_no',
+      'opcode_category',
+    ]) {
       expect(allow.fields).toContain(f);
     }
     expect([...allow.macros.keys()]).toEqual(
-      expect.arrayContaining(['cloudhsm_audit', 'cloudhsm_collector', 'cloudhsm_actor', 'cloudhsm_index']),
+      expect.arrayContaining([
+        'cloudhsm_audit',
+        'cloudhsm_collector',
+        'cloudhsm_actor',
+        'cloudhsm_index',
+      ]),
     );
   });
 });
 
 describe('searches use known fields', () => {
   it('finds the searches of both dashboards and of savedsearches.conf', () => {
-    expect(shipped.filter((s) => s.where.startsWith('cloudhsm_event_dashboard')).length).toBeGreaterThan(10);
-    expect(shipped.filter((s) => s.where.startsWith('cloudhsm_audit_integrity')).length).toBeGreaterThan(10);
+    expect(
+      shipped.filter((s) => s.where.startsWith('cloudhsm_event_dashboard')).length,
+    ).toBeGreaterThan(10);
+    expect(
+      shipped.filter((s) => s.where.startsWith('cloudhsm_audit_integrity')).length,
+    ).toBeGreaterThan(10);
     expect(shipped.filter((s) => s.where.startsWith('savedsearches.conf')).length).toBe(7);
   });
 
@@ -39,7 +55,10 @@ describe('searches use known fields', () => {
     for (const s of shipped) {
       const start = s.spl.trim();
       if (start.startsWith('index=_internal')) continue;
-      expect([s.where, /^`(cloudhsm_audit|cloudhsm_collector|cloudhsm_certstore)`/.test(start)]).toEqual([s.where, true]);
+      expect([
+        s.where,
+        /^`(cloudhsm_audit|cloudhsm_collector|cloudhsm_certstore)`/.test(start),
+      ]).toEqual([s.where, true]);
     }
   });
 });
@@ -53,7 +72,12 @@ describe('the field checker can fail', () => {
   it('reports misspellings in search terms, where, eval and table', () => {
     const spl =
       '`cloudhsm_audit` opcodee="CN_LOGIN" | where respnse_status="ERROR" | eval x=if(isnull(usr_role), 1, 0) | table _time x hsm_idd';
-    expect(unknownFields(spl, context).map((p) => p.field)).toEqual(['opcodee', 'respnse_status', 'usr_role', 'hsm_idd']);
+    expect(unknownFields(spl, context).map((p) => p.field)).toEqual([
+      'opcodee',
+      'respnse_status',
+      'usr_role',
+      'hsm_idd',
+    ]);
   });
 
   it('reports a field used after stats dropped it', () => {
@@ -68,10 +92,17 @@ describe('the field checker can fail', () => {
   });
 
   it('refuses a command it cannot read instead of passing it', () => {
-    expect(() => unknownFields('`cloudhsm_audit` | transaction session_handle', context)).toThrow(/unsupported command/);
+    expect(() => unknownFields('`cloudhsm_audit` | transaction session_handle', context)).toThrow(
+      /unsupported command/,
+    );
   });
 
   it('reads eval expressions: functions, strings and keywords are not fields', () => {
-    expect(expressionFields('if(match(a, "b c"), \'d e\', f) AND NOT g IN ("h")')).toEqual(['a', 'd e', 'f', 'g']);
+    expect(expressionFields('if(match(a, "b c"), \'d e\', f) AND NOT g IN ("h")')).toEqual([
+      'a',
+      'd e',
+      'f',
+      'g',
+    ]);
   });
 });

@@ -27,9 +27,22 @@ interface Received {
 }
 
 /** How the test changes a filter on each dashboard, and what the token then holds. */
-const FILTER_CHANGE: Record<string, { input: string; pick: string; token: string; submit: boolean }> = {
-  cloudhsm_event_dashboard: { input: 'input_opcode', pick: 'CN_GENERATE_KEY', token: 'opcode', submit: true },
-  cloudhsm_audit_integrity: { input: 'input_log_group', pick: '/aws/cloudhsm/cluster-q4tq2mvbf7x', token: 'log_group', submit: false },
+const FILTER_CHANGE: Record<
+  string,
+  { input: string; pick: string; token: string; submit: boolean }
+> = {
+  cloudhsm_event_dashboard: {
+    input: 'input_opcode',
+    pick: 'CN_GENERATE_KEY',
+    token: 'opcode',
+    submit: true,
+  },
+  cloudhsm_audit_integrity: {
+    input: 'input_log_group',
+    pick: '/aws/cloudhsm/cluster-q4tq2mvbf7x',
+    token: 'log_group',
+    submit: false,
+  },
 };
 
 function fixtures(view: StudioView): Record<string, ColumnData> {
@@ -37,7 +50,11 @@ function fixtures(view: StudioView): Record<string, ColumnData> {
 }
 
 /** Answers keyed by complete query text, for each token state the test puts the dashboard in. */
-function answersFor(def: Definition, data: Record<string, ColumnData>, states: Record<string, string>[]) {
+function answersFor(
+  def: Definition,
+  data: Record<string, ColumnData>,
+  states: Record<string, string>[],
+) {
   const answers: Record<string, ColumnData> = {};
   for (const values of states) {
     for (const id of searchIds(def)) {
@@ -61,7 +78,10 @@ afterAll(async () => {
 });
 
 async function openHarness(problems: string[]): Promise<Page> {
-  const page = await browser.newPage({ viewport: { width: 1480, height: 1000 }, reducedMotion: 'reduce' });
+  const page = await browser.newPage({
+    viewport: { width: 1480, height: 1000 },
+    reducedMotion: 'reduce',
+  });
   page.on('console', (m) => {
     if (m.type() === 'error') problems.push(`console error: ${m.text()}`);
   });
@@ -82,7 +102,9 @@ async function panelStates(page: Page) {
       id: item.getAttribute('data-id'),
       loading: !!item.querySelector('[data-test="icon-placeholder"]'),
       waiting: !!item.querySelector('[data-test="viz-waiting-for-input"]'),
-      error: !!item.querySelector('[data-test="dashboard-message"] [data-test-type="error"], svg[aria-label="Error"]'),
+      error: !!item.querySelector(
+        '[data-test="dashboard-message"] [data-test-type="error"], svg[aria-label="Error"]',
+      ),
       message: item.querySelector('[data-test="dashboard-message"]')?.textContent ?? '',
       cells: item.querySelectorAll('[data-test="cell"]').length,
       majorValue: item.querySelector('[data-test="majorValue"]')?.textContent ?? '',
@@ -103,12 +125,17 @@ async function waitUntilSettled(page: Page, panels: number): Promise<void> {
       const items = [...document.querySelectorAll('[data-test="viz-item"]')];
       const busy =
         items.length !== count ||
-        items.some((i) => i.querySelector('[data-test="icon-placeholder"], [data-test="viz-waiting-for-input"]'));
+        items.some((i) =>
+          i.querySelector('[data-test="icon-placeholder"], [data-test="viz-waiting-for-input"]'),
+        );
       const charts = items.filter((i) => i.querySelector('[data-test="charting-container"]'));
       const drawn = charts.every((i) => i.querySelector('.highcharts-point, .highcharts-graph'));
       const signature = charts
         .flatMap((i) => [...i.querySelectorAll('.highcharts-series-group *')])
-        .map((e) => `${e.getAttribute('d') ?? ''}${e.getAttribute('height') ?? ''}${e.getAttribute('transform') ?? ''}`)
+        .map(
+          (e) =>
+            `${e.getAttribute('d') ?? ''}${e.getAttribute('height') ?? ''}${e.getAttribute('transform') ?? ''}`,
+        )
         .join('|');
       const still = signature === w.settleSignature;
       w.settleSignature = signature;
@@ -131,7 +158,8 @@ async function screenshot(page: Page, panels: number, file: string): Promise<voi
   await page.screenshot({ path: path.join(SCREENSHOTS, file) });
 }
 
-const received = (page: Page) => page.evaluate(() => window.dashboardHarness.received) as Promise<Received[]>;
+const received = (page: Page) =>
+  page.evaluate(() => window.dashboardHarness.received) as Promise<Received[]>;
 
 it('the saved Dashboard Studio schema is the one the installed @splunk packages generate', async () => {
   const page = await openHarness([]);
@@ -168,11 +196,19 @@ describe.each(studioViews().map((v) => [v.name, v]))('%s renders', (name, view) 
     for (const s of states) {
       const type = def.visualizations[s.id as string]?.type;
       const shows =
-        type === 'splunk.table' ? s.cells > 0
-        : type === 'splunk.singlevalue' ? /\d/.test(s.majorValue)
-        : type === 'splunk.markdown' ? s.text > 50
-        : s.graphics > 0;
-      expect({ id: s.id, error: s.error, message: s.message, shows }).toEqual({ id: s.id, error: false, message: '', shows: true });
+        type === 'splunk.table'
+          ? s.cells > 0
+          : type === 'splunk.singlevalue'
+            ? /\d/.test(s.majorValue)
+            : type === 'splunk.markdown'
+              ? s.text > 50
+              : s.graphics > 0;
+      expect({ id: s.id, error: s.error, message: s.message, shows }).toEqual({
+        id: s.id,
+        error: false,
+        message: '',
+        shows: true,
+      });
     }
     const searches = await received(page);
     expect(searches.filter((r) => !r.answered)).toEqual([]);
@@ -195,7 +231,9 @@ describe.each(studioViews().map((v) => [v.name, v]))('%s renders', (name, view) 
       .filter((q) => q.includes(change.pick));
     expect(expected.length).toBeGreaterThan(0);
     await page.waitForFunction(
-      (n) => window.dashboardHarness.received.filter((r) => n.some((q: string) => q === r.query)).length >= n.length,
+      (n) =>
+        window.dashboardHarness.received.filter((r) => n.some((q: string) => q === r.query))
+          .length >= n.length,
       expected,
       { timeout: 60_000, polling: 250 },
     );

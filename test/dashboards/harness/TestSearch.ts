@@ -7,8 +7,7 @@
  * `completeSearchQuery`). A query without an answer is recorded and shown as a search error, so the
  * test fails instead of rendering a silently empty panel.
  */
-import TestDataSource from '@splunk/datasources/TestDataSource';
-import SplunkSearch from '@splunk/datasources/SplunkSearch';
+import { SplunkSearch, TestDataSource } from '@splunk/datasources';
 
 export interface ColumnData {
   fields: { name: string }[];
@@ -32,7 +31,7 @@ interface SearchOptions {
 export function createTestSearch(
   answers: Readonly<Record<string, ColumnData>>,
   received: ReceivedSearch[],
-): typeof TestDataSource {
+) {
   /** Options of the newest instance per data source id, so a chain can prefix its parent's query. */
   const ownQueries = new Map<string, SearchOptions>();
   const completeQuery = (id: string, depth = 0): string => {
@@ -43,8 +42,10 @@ export function createTestSearch(
   };
 
   class TestSearch extends TestDataSource {
-    static override readonly schema = SplunkSearch.schema as unknown as typeof TestDataSource.schema;
-    static override readonly config = SplunkSearch.config as unknown as typeof TestDataSource.config;
+    static override readonly schema =
+      SplunkSearch.schema as unknown as typeof TestDataSource.schema;
+    static override readonly config =
+      SplunkSearch.config as unknown as typeof TestDataSource.config;
 
     private readonly searchId: string;
     private readonly searchOptions: SearchOptions;
@@ -65,7 +66,9 @@ export function createTestSearch(
      * The answer is looked up when results are requested, not at construction: the framework may
      * construct a chain before its parent, and re-requests a chain when its parent's search changes.
      */
-    override request(requestParams?: Parameters<TestDataSource['request']>[0]): ReturnType<TestDataSource['request']> {
+    override request(
+      requestParams?: Parameters<TestDataSource['request']>[0],
+    ): ReturnType<TestDataSource['request']> {
       const query = this.deliveredQuery ?? completeQuery(this.searchId);
       if (query !== this.answeredQuery) {
         this.answeredQuery = query;

@@ -24,7 +24,11 @@ function render(definition: object, answers: Record<string, ColumnData>): void {
   const TestSearch = createTestSearch(answers, received);
   const preset = {
     ...CloudViewOnlyPreset,
-    dataSources: { ...CloudViewOnlyPreset.dataSources, 'ds.search': TestSearch, 'ds.chain': TestSearch },
+    dataSources: {
+      ...CloudViewOnlyPreset.dataSources,
+      'ds.search': TestSearch,
+      'ds.chain': TestSearch,
+    },
   };
   const container = document.getElementById('root');
   if (!container) throw new Error('harness page has no #root');

@@ -16,12 +16,39 @@ import { REPO } from './views';
 
 /** Fields Splunk itself gives every event, and search-time modifiers that look like fields. */
 export const SPLUNK_BUILTIN_FIELDS = [
-  '_time', '_raw', '_indextime', '_cd', '_bkt', '_serial', '_si', '_sourcetype', '_span',
-  'host', 'source', 'sourcetype', 'index', 'splunk_server', 'linecount', 'punct', 'eventtype', 'tag',
-  'date_hour', 'date_mday', 'date_minute', 'date_month', 'date_second', 'date_wday', 'date_year', 'date_zone',
-  'timestartpos', 'timeendpos', 'earliest', 'latest',
+  '_time',
+  '_raw',
+  '_indextime',
+  '_cd',
+  '_bkt',
+  '_serial',
+  '_si',
+  '_sourcetype',
+  '_span',
+  'host',
+  'source',
+  'sourcetype',
+  'index',
+  'splunk_server',
+  'linecount',
+  'punct',
+  'eventtype',
+  'tag',
+  'date_hour',
+  'date_mday',
+  'date_minute',
+  'date_month',
+  'date_second',
+  'date_wday',
+  'date_year',
+  'date_zone',
+  'timestartpos',
+  'timeendpos',
+  'earliest',
+  'latest',
   // Splunk's own extractions for its splunkd sourcetype (index=_internal).
-  'component', 'log_level',
+  'component',
+  'log_level',
 ];
 
 export interface ConfStanza {
@@ -48,7 +75,10 @@ export function parseConf(text: string): ConfStanza[] {
     }
     const eq = line.indexOf('=');
     if (eq < 0) continue;
-    (stanzas[stanzas.length - 1] as ConfStanza).settings.set(line.slice(0, eq).trim(), line.slice(eq + 1).trim());
+    (stanzas[stanzas.length - 1] as ConfStanza).settings.set(
+      line.slice(0, eq).trim(),
+      line.slice(eq + 1).trim(),
+    );
   }
   return stanzas.filter((s) => s.name !== 'default' || s.settings.size > 0);
 }
@@ -58,18 +88,27 @@ function readConf(file: string): ConfStanza[] {
   return fs.existsSync(full) ? parseConf(fs.readFileSync(full, 'utf8')) : [];
 }
 
-const namedGroups = (regex: string) => [...regex.matchAll(/\(\?P?<([A-Za-z_]\w*)>/g)].map((m) => m[1] as string);
+const namedGroups = (regex: string) =>
+  [...regex.matchAll(/\(\?P?<([A-Za-z_]\w*)>/g)].map((m) => m[1] as string);
 
 function csvHeader(file: string): string[] {
   const first = fs.readFileSync(file, 'utf8').split(/\r?\n/, 1)[0] ?? '';
-  return first.split(',').map((h) => h.trim().replace(/^"|"$/g, '')).filter(Boolean);
+  return first
+    .split(',')
+    .map((h) => h.trim().replace(/^"|"$/g, ''))
+    .filter(Boolean);
 }
 
 function lookupFiles(): string[] {
   return ['app/lookups', 'lookups']
     .map((d) => path.join(REPO, d))
     .filter((d) => fs.existsSync(d))
-    .flatMap((d) => fs.readdirSync(d).filter((f) => f.endsWith('.csv')).map((f) => path.join(d, f)));
+    .flatMap((d) =>
+      fs
+        .readdirSync(d)
+        .filter((f) => f.endsWith('.csv'))
+        .map((f) => path.join(d, f)),
+    );
 }
 
 /** The `{...}` block that starts at the first brace at or after `from`. */
@@ -94,7 +133,8 @@ function collectorJsonKeys(): string[] {
   const keys = new Set<string>();
   for (const call of text.matchAll(/(?<!function )collectorEvent\(|const payload = /g)) {
     const block = braceBlock(text, call.index ?? 0);
-    for (const m of block.matchAll(/(?:^|[{,])\s*([a-z][a-z0-9_]*)\s*(?=[:,}]|$)/gm)) keys.add(m[1] as string);
+    for (const m of block.matchAll(/(?:^|[{,])\s*([a-z][a-z0-9_]*)\s*(?=[:,}]|$)/gm))
+      keys.add(m[1] as string);
   }
   return [...keys];
 }
@@ -132,7 +172,10 @@ export function buildAllowList(): AllowList {
         const list = output?.[1] ?? '';
         for (const item of list.split(',')) {
           const parts = item.trim().split(/\s+/);
-          add((parts.length >= 3 && /^as$/i.test(parts[1] ?? '') ? parts[2] : parts[0]) ?? '', from);
+          add(
+            (parts.length >= 3 && /^as$/i.test(parts[1] ?? '') ? parts[2] : parts[0]) ?? '',
+            from,
+          );
         }
         // Without OUTPUT every column of the table is added: the CSV headers below cover that.
       } else if (key.startsWith('REPORT-')) {
@@ -141,13 +184,15 @@ export function buildAllowList(): AllowList {
           if (!t) continue;
           const tfrom = `transforms.conf [${name}]`;
           const format = t.get('FORMAT');
-          if (format) for (const m of format.matchAll(/([A-Za-z_]\w*)::/g)) add(m[1] as string, tfrom);
+          if (format)
+            for (const m of format.matchAll(/([A-Za-z_]\w*)::/g)) add(m[1] as string, tfrom);
           namedGroups(t.get('REGEX') ?? '').forEach((f) => add(f, tfrom));
         }
       }
     }
   }
-  for (const file of lookupFiles()) csvHeader(file).forEach((f) => add(f, path.relative(REPO, file)));
+  for (const file of lookupFiles())
+    csvHeader(file).forEach((f) => add(f, path.relative(REPO, file)));
   collectorJsonKeys().forEach((f) => add(f, 'src/collector/collectorEvents.ts (JSON keys)'));
 
   const macros = new Map<string, string>();

@@ -36,10 +36,15 @@ export function buildHarness(): string {
     fs.rmSync(HARNESS_OUT, { recursive: true, force: true });
     const webpack = spawnSync(
       process.execPath,
-      [require.resolve('webpack-cli/bin/cli.js'), '--config', path.join(HARNESS_DIR, 'webpack.config.js')],
+      [
+        require.resolve('webpack-cli/bin/cli.js'),
+        '--config',
+        path.join(HARNESS_DIR, 'webpack.config.js'),
+      ],
       { cwd: REPO, env: { ...process.env, HARNESS_OUT }, encoding: 'utf8' },
     );
-    if (webpack.status !== 0) throw new Error(`harness build failed:\n${webpack.stdout}\n${webpack.stderr}`);
+    if (webpack.status !== 0)
+      throw new Error(`harness build failed:\n${webpack.stdout}\n${webpack.stderr}`);
     fs.writeFileSync(
       path.join(HARNESS_OUT, 'index.html'),
       '<!doctype html><html><head><meta charset="utf-8"><link rel="stylesheet" href="harness.css">' +

@@ -30,5 +30,8 @@ export function savedSearches(): ShippedSearch[] {
   if (!fs.existsSync(SAVEDSEARCHES)) return [];
   return parseConf(fs.readFileSync(SAVEDSEARCHES, 'utf8'))
     .filter((s) => s.settings.has('search'))
-    .map((s) => ({ where: `savedsearches.conf [${s.name}]`, spl: (s.settings.get('search') as string).replace(/\n/g, ' ') }));
+    .map((s) => ({
+      where: `savedsearches.conf [${s.name}]`,
+      spl: (s.settings.get('search') as string).replace(/\n/g, ' '),
+    }));
 }

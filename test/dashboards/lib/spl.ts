@@ -23,16 +23,37 @@ export interface SplContext {
 }
 
 /** The fields that exist at a point of the pipeline. `raw` = events: the allow-list applies. */
-type Available = { kind: 'raw'; created: Set<string> } | { kind: 'set'; fields: Set<string> } | { kind: 'dynamic' };
+type Available =
+  | { kind: 'raw'; created: Set<string> }
+  | { kind: 'set'; fields: Set<string> }
+  | { kind: 'dynamic' };
 
-const KEYWORDS = new Set(['AND', 'OR', 'NOT', 'XOR', 'LIKE', 'IN', 'BY', 'AS', 'OVER', 'TRUE', 'FALSE', 'NULL']);
+const KEYWORDS = new Set([
+  'AND',
+  'OR',
+  'NOT',
+  'XOR',
+  'LIKE',
+  'IN',
+  'BY',
+  'AS',
+  'OVER',
+  'TRUE',
+  'FALSE',
+  'NULL',
+]);
 
 export function expandMacros(spl: string, macros: ReadonlyMap<string, string>, depth = 0): string {
   if (depth > 10) throw new Error('macro expansion deeper than 10: a macro calls itself?');
-  return spl.replace(/`([A-Za-z_][\w]*)(?:\(([^`]*)\))?`/g, (whole, name: string, args?: string) => {
-    const definition = macros.get(args === undefined ? name : `${name}(${args.split(',').length})`);
-    return definition === undefined ? whole : expandMacros(definition, macros, depth + 1);
-  });
+  return spl.replace(
+    /`([A-Za-z_][\w]*)(?:\(([^`]*)\))?`/g,
+    (whole, name: string, args?: string) => {
+      const definition = macros.get(
+        args === undefined ? name : `${name}(${args.split(',').length})`,
+      );
+      return definition === undefined ? whole : expandMacros(definition, macros, depth + 1);
+    },
+  );
 }
 
 /** Splits at `separator` outside double quotes, parentheses and brackets. */
@@ -60,11 +81,15 @@ export function splitTopLevel(text: string, separator: string): string[] {
 
 /** Whitespace-separated words outside quotes and brackets (a bracketed subsearch stays one word). */
 function words(text: string): string[] {
-  return splitTopLevel(text.replace(/\s+/g, ' '), ' ').map((w) => w.trim()).filter(Boolean);
+  return splitTopLevel(text.replace(/\s+/g, ' '), ' ')
+    .map((w) => w.trim())
+    .filter(Boolean);
 }
 
 function unquote(text: string): string {
-  return text.startsWith('"') && text.endsWith('"') && text.length >= 2 ? text.slice(1, -1).replace(/\\"/g, '"') : text;
+  return text.startsWith('"') && text.endsWith('"') && text.length >= 2
+    ? text.slice(1, -1).replace(/\\"/g, '"')
+    : text;
 }
 
 /** Field names an eval/where expression refers to: identifiers that are not functions, keywords, strings or numbers. */
@@ -73,7 +98,8 @@ export function expressionFields(expression: string): string[] {
   const scanner = /"(?:[^"\\]|\\.)*"|'((?:[^'\\]|\\.)*)'|([A-Za-z_][\w.]*)(\s*\()?|\d+(?:\.\d+)?/g;
   for (const m of expression.matchAll(scanner)) {
     if (m[1] !== undefined) fields.push(m[1]);
-    else if (m[2] !== undefined && m[3] === undefined && !KEYWORDS.has(m[2].toUpperCase())) fields.push(m[2]);
+    else if (m[2] !== undefined && m[3] === undefined && !KEYWORDS.has(m[2].toUpperCase()))
+      fields.push(m[2]);
   }
   return fields;
 }
@@ -216,7 +242,18 @@ function readCommand(segment: string, isSearch: boolean, r: Reader): void {
       names.filter((f) => !f.includes('*')).forEach((f) => r.use(f, command));
       if (!remove) {
         if (command === 'table') r.replace(names);
-        else r.replace([...names, '_time', '_raw', '_indextime', '_cd', '_bkt', '_serial', '_si', '_sourcetype']);
+        else
+          r.replace([
+            ...names,
+            '_time',
+            '_raw',
+            '_indextime',
+            '_cd',
+            '_bkt',
+            '_serial',
+            '_si',
+            '_sourcetype',
+          ]);
       }
       return;
     }
@@ -271,13 +308,20 @@ function readCommand(segment: string, isSearch: boolean, r: Reader): void {
       r.replace(['_time']);
       return;
     default:
-      throw new Error(`unsupported command "${command}": teach test/dashboards/lib/spl.ts to read it`);
+      throw new Error(
+        `unsupported command "${command}": teach test/dashboards/lib/spl.ts to read it`,
+      );
   }
 }
 
 /** Reads a search; returns each field reference that nothing provides, in order. */
 export function unknownFields(spl: string, context: SplContext): FieldProblem[] {
-  return readPipeline(expandMacros(spl, context.macros), context, { kind: 'raw', created: new Set() }, true).problems;
+  return readPipeline(
+    expandMacros(spl, context.macros),
+    context,
+    { kind: 'raw', created: new Set() },
+    true,
+  ).problems;
 }
 
 function copy(available: Available): Available {
@@ -325,7 +369,8 @@ function readPipeline(
       problems.push(...result.problems);
       // Fields an appendpipe creates may be used after it.
       if (result.available.kind === 'set') result.available.fields.forEach((f) => reader.create(f));
-      if (result.available.kind === 'raw') result.available.created.forEach((f) => reader.create(f));
+      if (result.available.kind === 'raw')
+        result.available.created.forEach((f) => reader.create(f));
     },
   };
   const body = spl.trim();

@@ -23,7 +23,9 @@ export function stringsOf(value: unknown, at = ''): { at: string; text: string }
 }
 
 /** Token name → default value, for each input; a time range sets `<token>.earliest` and `.latest`. */
-export function inputTokens(def: Definition): Map<string, { input: string; defaults: Record<string, string> }> {
+export function inputTokens(
+  def: Definition,
+): Map<string, { input: string; defaults: Record<string, string> }> {
   const tokens = new Map<string, { input: string; defaults: Record<string, string> }>();
   for (const [id, input] of Object.entries(def.inputs ?? {})) {
     const token = input.options?.token;
@@ -31,7 +33,10 @@ export function inputTokens(def: Definition): Map<string, { input: string; defau
     const dflt = input.options?.defaultValue;
     if (input.type === 'input.timerange') {
       const [earliest = '', latest = ''] = String(dflt ?? '').split(',');
-      tokens.set(token, { input: id, defaults: { [`${token}.earliest`]: earliest, [`${token}.latest`]: latest } });
+      tokens.set(token, {
+        input: id,
+        defaults: { [`${token}.earliest`]: earliest, [`${token}.latest`]: latest },
+      });
     } else {
       tokens.set(token, { input: id, defaults: { [token]: String(dflt ?? '') } });
     }
@@ -40,7 +45,10 @@ export function inputTokens(def: Definition): Map<string, { input: string; defau
 }
 
 export function defaultTokenValues(def: Definition): Record<string, string> {
-  return Object.assign({}, ...[...inputTokens(def).values()].map((t) => t.defaults)) as Record<string, string>;
+  return Object.assign({}, ...[...inputTokens(def).values()].map((t) => t.defaults)) as Record<
+    string,
+    string
+  >;
 }
 
 export function substitute(text: string, values: Readonly<Record<string, string>>): string {
@@ -48,12 +56,19 @@ export function substitute(text: string, values: Readonly<Record<string, string>
 }
 
 /** The complete query text of a data source, tokens substituted. */
-export function completeQuery(def: Definition, id: string, values: Readonly<Record<string, string>>, depth = 0): string {
+export function completeQuery(
+  def: Definition,
+  id: string,
+  values: Readonly<Record<string, string>>,
+  depth = 0,
+): string {
   const ds = def.dataSources[id];
   if (!ds || depth > 10) throw new Error(`no data source ${id}`);
   const own = substitute(String(ds.options?.query ?? ''), values);
   const parent = ds.options?.extend;
-  return typeof parent === 'string' ? `${completeQuery(def, parent, values, depth + 1)}\n${own}` : own;
+  return typeof parent === 'string'
+    ? `${completeQuery(def, parent, values, depth + 1)}\n${own}`
+    : own;
 }
 
 /** Ids of the search data sources (ds.search and ds.chain). */

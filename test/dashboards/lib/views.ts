@@ -13,10 +13,28 @@ export const VIEWS_DIR = path.join(REPO, 'default/data/ui/views');
 export interface Definition {
   title?: string;
   dataSources: Record<string, { type: string; name?: string; options?: Record<string, unknown> }>;
-  visualizations: Record<string, { type: string; title?: string; dataSources?: Record<string, string>; [k: string]: unknown }>;
-  inputs?: Record<string, { type: string; title?: string; dataSources?: Record<string, string>; options?: Record<string, unknown>; [k: string]: unknown }>;
+  visualizations: Record<
+    string,
+    { type: string; title?: string; dataSources?: Record<string, string>; [k: string]: unknown }
+  >;
+  inputs?: Record<
+    string,
+    {
+      type: string;
+      title?: string;
+      dataSources?: Record<string, string>;
+      options?: Record<string, unknown>;
+      [k: string]: unknown;
+    }
+  >;
   defaults?: Record<string, unknown>;
-  layout: { type?: string; options?: Record<string, unknown>; globalInputs?: string[]; structure?: { item: string }[]; [k: string]: unknown };
+  layout: {
+    type?: string;
+    options?: Record<string, unknown>;
+    globalInputs?: string[];
+    structure?: { item: string }[];
+    [k: string]: unknown;
+  };
   [k: string]: unknown;
 }
 
