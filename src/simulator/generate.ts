@@ -127,7 +127,9 @@ export function generate(options: SimulationOptions = {}): Simulation {
   if (options.startTime !== undefined) return build(options, seed, options.startTime);
   // Anchor the end: a dry run at time 0 gives the span (the timeline does not depend on the start).
   const probe = build(options, seed, 0);
-  const span = Math.max(0, ...probe.records.map((record) => record.timestamp));
+  // A loop, not Math.max(...spread): a spread of a million records overflows the call stack.
+  let span = 0;
+  for (const record of probe.records) if (record.timestamp > span) span = record.timestamp;
   const end = options.endTime ?? Date.now() - 60_000;
   return build(options, seed, end - span);
 }
