@@ -11,12 +11,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { DashboardValidator } from '@splunk/dashboard-validation';
-import { migrateToTabsLayout } from '@splunk/dashboard-utils';
+import { isValidUrl, migrateToTabsLayout } from '@splunk/dashboard-utils';
 
 // @splunk/dashboard-utils loads jsPDF (PDF export) as an ES module jest cannot load; the
 // migration does not use it.
 jest.mock('jspdf/dist/jspdf.es.min.js', () => ({}));
-import { inputTokens, stringsOf, tokensIn } from './lib/tokens';
+import { defaultTokenValues, inputTokens, stringsOf, substitute, tokensIn } from './lib/tokens';
 import { studioViews, type Definition } from './lib/views';
 
 const SCHEMA = path.join(__dirname, 'schema/dashboard-studio.schema.json');
@@ -127,6 +127,15 @@ describe.each(views.map((v) => [v.name, v]))('%s', (_name, view) => {
         ({ at, t }) => !set.has(t) && !(DRILLDOWN_TOKEN.test(t) && at.includes('.eventHandlers[')),
       );
     expect(unknown).toEqual([]);
+  });
+
+  it('every drilldown URL is one Splunk follows (it ignores other URLs silently)', () => {
+    // Dashboard Studio only navigates to http(s) URLs or paths starting with "/", without
+    // whitespace once tokens are in: a relative "search?q=..." link would do nothing.
+    const urls = stringsOf(def)
+      .filter((s) => /\.eventHandlers\[\d+\]\.options\.url$/.test(s.at))
+      .map((s) => substitute(s.text, defaultTokenValues(def)).replace(/\$row\.[\w.]+\|u\$/g, 'x'));
+    expect(urls.filter((u) => !isValidUrl(u) || u.startsWith('/en-US/'))).toEqual([]);
   });
 
   it('every search data source is named, and time-bound through the defaults', () => {

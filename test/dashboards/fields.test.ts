@@ -69,6 +69,14 @@ describe('the field checker can fail', () => {
     expect(unknownFields(spl, context)).toEqual([{ field: 'user_nmae', command: 'stats' }]);
   });
 
+  it('reports a misspelling in a real dashboard search', () => {
+    const base = shipped.find((s) => s.where === 'cloudhsm_event_dashboard ds_failed_co');
+    expect(base).toBeDefined();
+    const misspelled = (base?.spl ?? '').replace('in(user_role,', 'in(user_rol,');
+    expect(misspelled).not.toBe(base?.spl);
+    expect(unknownFields(misspelled, context)).toEqual([{ field: 'user_rol', command: 'where' }]);
+  });
+
   it('reports misspellings in search terms, where, eval and table', () => {
     const spl =
       '`cloudhsm_audit` opcodee="CN_LOGIN" | where respnse_status="ERROR" | eval x=if(isnull(usr_role), 1, 0) | table _time x hsm_idd';

@@ -220,6 +220,39 @@ describe.each(studioViews().map((v) => [v.name, v]))('%s renders', (name, view) 
     expect(problems).toEqual([]);
   }, 180_000);
 
+  it('opens a clicked recent event in Search', async () => {
+    if (name !== 'cloudhsm_event_dashboard') return;
+    await page.evaluate(() => {
+      const w = window as unknown as { opened: string[] };
+      w.opened = [];
+      window.open = (url?: string | URL) => {
+        w.opened.push(String(url));
+        return null;
+      };
+    });
+    await page.click('[data-id="viz_recent"] [data-test="cell"]');
+    await page.waitForFunction(
+      () => (window as unknown as { opened: string[] }).opened.length > 0,
+      undefined,
+      {
+        timeout: 30_000,
+      },
+    );
+    const opened = await page.evaluate(() => (window as unknown as { opened: string[] }).opened);
+    const first = data.ds_recent;
+    const column = (field: string) =>
+      first?.columns[first.fields.findIndex((f) => f.name === field)]?.[0];
+    const url = new URL(opened[0] as string, 'https://splunk.example');
+    expect(url.pathname).toBe('/app/cloudhsm_audit/search');
+    expect(url.searchParams.get('q')).toBe(
+      `search \`cloudhsm_audit\` hsm_id="${column('hsm_id')}" sequence_no=${column('sequence_no')}`,
+    );
+    expect([url.searchParams.get('earliest'), url.searchParams.get('latest')]).toEqual([
+      '-24h@h',
+      'now',
+    ]);
+  }, 60_000);
+
   it('re-runs the searches with the new value when a filter changes', async () => {
     if (!change) throw new Error(`no filter change defined for ${name}`);
     const before = (await received(page)).length;
