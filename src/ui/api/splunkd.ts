@@ -36,6 +36,11 @@ export class SplunkdError extends Error {
   }
 }
 
+/** The text of any failure, for the page to show. */
+export function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
 type Namespace = 'app' | 'system' | 'global';
 
 /** `servicesNS/nobody/cloudhsm_audit/<endpoint>` (or `…/system/…`, or `services/…` for global). */
@@ -80,7 +85,7 @@ export async function call<T>(
   try {
     response = await fetch(url, init);
   } catch (cause) {
-    const detail = cause instanceof Error ? cause.message : String(cause);
+    const detail = errorText(cause);
     throw new SplunkdError(
       `${action} failed: Splunk Web could not be reached (${detail}). Check the connection to Splunk and reload the page.`,
       0,

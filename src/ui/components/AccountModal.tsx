@@ -8,8 +8,8 @@ import Button from '@splunk/react-ui/Button';
 import Message from '@splunk/react-ui/Message';
 import Modal from '@splunk/react-ui/Modal';
 import RadioBar from '@splunk/react-ui/RadioBar';
-import Text from '@splunk/react-ui/Text';
 import { saveAccount } from '../api/resources';
+import { errorText } from '../api/splunkd';
 import {
   DEFAULT_ROLE_SESSION_NAME,
   emptyAccount,
@@ -19,6 +19,7 @@ import {
   type AuthType,
 } from '../model/account';
 import { FormField } from './FormField';
+import { TextField } from './TextField';
 import { useReturnFocus } from './useReturnFocus';
 
 export interface AccountModalProps {
@@ -57,8 +58,11 @@ export function AccountModal({
     existingNames,
   });
   const shown = showErrors ? errors : {};
-  const set = (key: keyof AccountDraft) => (_: unknown, data: { value: string }) =>
-    setDraft((current) => ({ ...current, [key]: data.value }));
+  const field = (key: keyof AccountDraft) => ({
+    value: draft[key],
+    onChange: (value: string) => setDraft((current) => ({ ...current, [key]: value })),
+    error: shown[key],
+  });
 
   async function submit(event?: React.FormEvent) {
     event?.preventDefault();
@@ -72,7 +76,7 @@ export function AccountModal({
       await saveAccount(saved, isNew, keepsSecret ? '' : secret, secretStored);
       onSaved(saved.name);
     } catch (error) {
-      setServerError(error instanceof Error ? error.message : String(error));
+      setServerError(errorText(error));
       setSaving(false);
     }
   }
@@ -96,20 +100,14 @@ export function AccountModal({
               {serverError}
             </Message>
           )}
-          <FormField
+          <TextField
             label="Account name"
             required
-            error={shown.name}
+            disabled={!isNew}
             help="Letters, digits, _ - and . only."
-          >
-            <Text
-              value={draft.name}
-              onChange={set('name')}
-              disabled={!isNew}
-              error={!!shown.name}
-              data-test="account-name"
-            />
-          </FormField>
+            testId="account-name"
+            {...field('name')}
+          />
           <FormField label="Authentication" required>
             <RadioBar
               value={draft.auth_type}
@@ -129,94 +127,65 @@ export function AccountModal({
             </Message>
           ) : (
             <>
-              <FormField label="Access key ID" required error={shown.access_key_id}>
-                <Text
-                  value={draft.access_key_id}
-                  onChange={set('access_key_id')}
-                  error={!!shown.access_key_id}
-                  placeholder="AKIA…"
-                  data-test="account-access-key-id"
-                />
-              </FormField>
-              <FormField
-                label="Secret access key"
+              <TextField
+                label="Access key ID"
                 required
-                error={shown.secret}
-                help="Kept encrypted in Splunk's storage/passwords. It is never shown again."
-              >
-                {keepsSecret ? (
+                placeholder="AKIA…"
+                testId="account-access-key-id"
+                {...field('access_key_id')}
+              />
+              {keepsSecret ? (
+                <FormField
+                  label="Secret access key"
+                  required
+                  help="Kept encrypted in Splunk's storage/passwords. It is never shown again."
+                >
                   <StoredSecret onReplace={() => setReplacing(true)} />
-                ) : (
-                  <Text
-                    type="password"
-                    value={draft.secret}
-                    onChange={set('secret')}
-                    error={!!shown.secret}
-                    placeholder={replacing ? 'New secret access key' : ''}
-                    data-test="account-secret"
-                  />
-                )}
-              </FormField>
+                </FormField>
+              ) : (
+                <TextField
+                  label="Secret access key"
+                  required
+                  type="password"
+                  placeholder={replacing ? 'New secret access key' : ''}
+                  help="Kept encrypted in Splunk's storage/passwords. It is never shown again."
+                  testId="account-secret"
+                  {...field('secret')}
+                />
+              )}
             </>
           )}
-          <FormField
+          <TextField
             label="Role to assume"
-            error={shown.role_arn}
+            placeholder="arn:aws:iam::123456789012:role/CloudHSMAuditReader"
             help="Optional: an IAM role ARN, for cross-account access."
-          >
-            <Text
-              value={draft.role_arn}
-              onChange={set('role_arn')}
-              error={!!shown.role_arn}
-              placeholder="arn:aws:iam::123456789012:role/CloudHSMAuditReader"
-              data-test="account-role-arn"
-            />
-          </FormField>
-          <FormField
+            testId="account-role-arn"
+            {...field('role_arn')}
+          />
+          <TextField
             label="External ID"
-            error={shown.external_id}
             help="Optional: required if the role's trust policy asks for one."
-          >
-            <Text
-              value={draft.external_id}
-              onChange={set('external_id')}
-              error={!!shown.external_id}
-              data-test="account-external-id"
-            />
-          </FormField>
-          <FormField label="Role session name" error={shown.role_session_name}>
-            <Text
-              value={draft.role_session_name}
-              onChange={set('role_session_name')}
-              error={!!shown.role_session_name}
-              placeholder={DEFAULT_ROLE_SESSION_NAME}
-              data-test="account-role-session-name"
-            />
-          </FormField>
-          <FormField
+            testId="account-external-id"
+            {...field('external_id')}
+          />
+          <TextField
+            label="Role session name"
+            placeholder={DEFAULT_ROLE_SESSION_NAME}
+            testId="account-role-session-name"
+            {...field('role_session_name')}
+          />
+          <TextField
             label="Endpoint URL"
-            error={shown.endpoint_url}
             help="Optional: a VPC or FIPS endpoint for CloudWatch Logs."
-          >
-            <Text
-              value={draft.endpoint_url}
-              onChange={set('endpoint_url')}
-              error={!!shown.endpoint_url}
-              data-test="account-endpoint-url"
-            />
-          </FormField>
-          <FormField
+            testId="account-endpoint-url"
+            {...field('endpoint_url')}
+          />
+          <TextField
             label="HTTPS proxy"
-            error={shown.https_proxy}
             help="Optional: https://proxy.example.com:3128, without credentials."
-          >
-            <Text
-              value={draft.https_proxy}
-              onChange={set('https_proxy')}
-              error={!!shown.https_proxy}
-              data-test="account-https-proxy"
-            />
-          </FormField>
+            testId="account-https-proxy"
+            {...field('https_proxy')}
+          />
         </Modal.Body>
         <Modal.Footer>
           <Button

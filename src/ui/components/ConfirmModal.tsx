@@ -1,4 +1,5 @@
 /** Asks before a destructive action, runs it, and shows splunkd's refusal in place if it fails. */
+import { errorText } from '../api/splunkd';
 import React, { useState } from 'react';
 import Button from '@splunk/react-ui/Button';
 import Message from '@splunk/react-ui/Message';
@@ -31,7 +32,7 @@ export function ConfirmModal({
     try {
       await onConfirm();
     } catch (failure) {
-      setError(failure instanceof Error ? failure.message : String(failure));
+      setError(errorText(failure));
       setBusy(false);
     }
   }

@@ -3,6 +3,7 @@
  * opening the app goes to its dashboards instead of this page. The page stays reachable from the
  * app's navigation.
  */
+import { errorText } from '../api/splunkd';
 import React, { useState } from 'react';
 import Button from '@splunk/react-ui/Button';
 import Message from '@splunk/react-ui/Message';
@@ -36,7 +37,7 @@ export function FinishPanel({
       await finishSetup();
       onFinished();
     } catch (failure) {
-      setError(failure instanceof Error ? failure.message : String(failure));
+      setError(errorText(failure));
     }
     setBusy(false);
   }

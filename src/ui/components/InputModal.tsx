@@ -11,11 +11,12 @@ import Modal from '@splunk/react-ui/Modal';
 import Multiselect from '@splunk/react-ui/Multiselect';
 import RadioBar from '@splunk/react-ui/RadioBar';
 import Select from '@splunk/react-ui/Select';
-import Text from '@splunk/react-ui/Text';
 import { saveInput } from '../api/resources';
+import { errorText } from '../api/splunkd';
 import { emptyInput, validateInput, type InputDraft, type StartChoice } from '../model/input';
 import { AWS_REGIONS } from '../model/regions';
 import { FormField } from './FormField';
+import { TextField } from './TextField';
 import { useReturnFocus } from './useReturnFocus';
 
 export interface InputModalProps {
@@ -28,7 +29,63 @@ export interface InputModalProps {
   onSaved: (name: string) => void;
 }
 
-type Values = (string | number | boolean)[];
+type TextKey = {
+  [K in keyof InputDraft]: InputDraft[K] extends string ? K : never;
+}[keyof InputDraft];
+
+/** The settings behind "Advanced settings": each has a default fit for most clusters. */
+const ADVANCED: {
+  key: TextKey;
+  label: string;
+  testId: string;
+  required?: boolean;
+  help?: string;
+}[] = [
+  {
+    key: 'logGroupPrefix',
+    label: 'Log group prefix',
+    testId: 'input-log-group-prefix',
+    required: true,
+  },
+  {
+    key: 'lateEventWindow',
+    label: 'Late event window (s)',
+    testId: 'input-late-event-window',
+    required: true,
+    help: 'How far back each poll re-reads, for records CloudWatch ingests late.',
+  },
+  {
+    key: 'healthInterval',
+    label: 'Health interval (s)',
+    testId: 'input-health-interval',
+    required: true,
+  },
+  {
+    key: 'discoveryInterval',
+    label: 'Discovery interval (s)',
+    testId: 'input-discovery-interval',
+    required: true,
+  },
+  {
+    key: 'maxRequestsPerSecond',
+    label: 'Requests per second',
+    testId: 'input-max-requests-per-second',
+    required: true,
+    help: 'CloudWatch Logs requests per second per account and region, leaving quota for other readers.',
+  },
+  {
+    key: 'endpointUrl',
+    label: 'Endpoint URL',
+    testId: 'input-endpoint-url',
+    help: "Optional: overrides the account's endpoint.",
+  },
+  {
+    key: 'httpsProxy',
+    label: 'HTTPS proxy',
+    testId: 'input-https-proxy',
+    help: "Optional: overrides the account's proxy; no credentials.",
+  },
+];
 
 export function InputModal({
   input,
@@ -51,15 +108,18 @@ export function InputModal({
   const errors = validateInput(draft, { isNew, existingNames, accounts });
   const shown = showErrors ? errors : {};
   const update = (patch: Partial<InputDraft>) => setDraft((current) => ({ ...current, ...patch }));
-  const text = (key: keyof InputDraft) => (_: unknown, data: { value: string }) =>
-    update({ [key]: data.value });
+  const field = (key: TextKey) => ({
+    value: draft[key],
+    onChange: (value: string) => update({ [key]: value }),
+    error: shown[key],
+  });
   const knownIndexes =
     draft.index && !indexes.includes(draft.index) ? [...indexes, draft.index] : indexes;
 
   async function submit(event?: React.FormEvent) {
     event?.preventDefault();
     setShowErrors(true);
-    if (hasAdvancedError(errors)) setAdvancedOpen(true);
+    if (ADVANCED.some(({ key }) => errors[key])) setAdvancedOpen(true);
     if (Object.keys(errors).length > 0) return;
     setSaving(true);
     setServerError('');
@@ -67,7 +127,7 @@ export function InputModal({
       await saveInput({ ...draft, name: draft.name.trim() }, isNew);
       onSaved(draft.name.trim());
     } catch (error) {
-      setServerError(error instanceof Error ? error.message : String(error));
+      setServerError(errorText(error));
       setSaving(false);
     }
   }
@@ -91,20 +151,14 @@ export function InputModal({
               {serverError}
             </Message>
           )}
-          <FormField
+          <TextField
             label="Input name"
             required
-            error={shown.name}
+            disabled={!isNew}
             help="Letters, digits, _ - and . only."
-          >
-            <Text
-              value={draft.name}
-              onChange={text('name')}
-              disabled={!isNew}
-              error={!!shown.name}
-              data-test="input-name"
-            />
-          </FormField>
+            testId="input-name"
+            {...field('name')}
+          />
           <FormField
             label="AWS account"
             error={shown.account}
@@ -130,9 +184,7 @@ export function InputModal({
           >
             <Multiselect
               values={draft.regions}
-              onChange={(_, { values }: { values: Values }) =>
-                update({ regions: values.map(String) })
-              }
+              onChange={(_, { values }) => update({ regions: values.map(String) })}
               allowNewValues
               error={!!shown.regions}
               placeholder="Choose regions"
@@ -166,9 +218,7 @@ export function InputModal({
             >
               <Multiselect
                 values={draft.clusters}
-                onChange={(_, { values }: { values: Values }) =>
-                  update({ clusters: values.map(String) })
-                }
+                onChange={(_, { values }) => update({ clusters: values.map(String) })}
                 allowNewValues
                 error={!!shown.clusters}
                 placeholder="Type a cluster ID and press Enter"
@@ -192,28 +242,20 @@ export function InputModal({
             </Select>
           </FormField>
           {draft.startChoice === 'date' && (
-            <FormField
+            <TextField
               label="Start date"
               required
-              error={shown.startDate}
               help="ISO 8601, e.g. 2026-01-31 or 2026-01-31T08:00:00Z."
-            >
-              <Text
-                value={draft.startDate}
-                onChange={text('startDate')}
-                error={!!shown.startDate}
-                data-test="input-start-date"
-              />
-            </FormField>
-          )}
-          <FormField label="Poll interval (s)" required error={shown.pollInterval}>
-            <Text
-              value={draft.pollInterval}
-              onChange={text('pollInterval')}
-              error={!!shown.pollInterval}
-              data-test="input-poll-interval"
+              testId="input-start-date"
+              {...field('startDate')}
             />
-          </FormField>
+          )}
+          <TextField
+            label="Poll interval (s)"
+            required
+            testId="input-poll-interval"
+            {...field('pollInterval')}
+          />
           <FormField label="Index" help="Where the audit events are indexed.">
             <Select
               value={draft.index}
@@ -233,80 +275,9 @@ export function InputModal({
             onChange={(_, { action }) => setAdvancedOpen(action === 'open')}
             data-test="input-advanced"
           >
-            <FormField label="Log group prefix" required error={shown.logGroupPrefix}>
-              <Text
-                value={draft.logGroupPrefix}
-                onChange={text('logGroupPrefix')}
-                error={!!shown.logGroupPrefix}
-                data-test="input-log-group-prefix"
-              />
-            </FormField>
-            <FormField
-              label="Late event window (s)"
-              required
-              error={shown.lateEventWindow}
-              help="How far back each poll re-reads, for records CloudWatch ingests late."
-            >
-              <Text
-                value={draft.lateEventWindow}
-                onChange={text('lateEventWindow')}
-                error={!!shown.lateEventWindow}
-                data-test="input-late-event-window"
-              />
-            </FormField>
-            <FormField label="Health interval (s)" required error={shown.healthInterval}>
-              <Text
-                value={draft.healthInterval}
-                onChange={text('healthInterval')}
-                error={!!shown.healthInterval}
-                data-test="input-health-interval"
-              />
-            </FormField>
-            <FormField label="Discovery interval (s)" required error={shown.discoveryInterval}>
-              <Text
-                value={draft.discoveryInterval}
-                onChange={text('discoveryInterval')}
-                error={!!shown.discoveryInterval}
-                data-test="input-discovery-interval"
-              />
-            </FormField>
-            <FormField
-              label="Requests per second"
-              required
-              error={shown.maxRequestsPerSecond}
-              help="CloudWatch Logs requests per second per account and region, leaving quota for other readers."
-            >
-              <Text
-                value={draft.maxRequestsPerSecond}
-                onChange={text('maxRequestsPerSecond')}
-                error={!!shown.maxRequestsPerSecond}
-                data-test="input-max-requests-per-second"
-              />
-            </FormField>
-            <FormField
-              label="Endpoint URL"
-              error={shown.endpointUrl}
-              help="Optional: overrides the account's endpoint."
-            >
-              <Text
-                value={draft.endpointUrl}
-                onChange={text('endpointUrl')}
-                error={!!shown.endpointUrl}
-                data-test="input-endpoint-url"
-              />
-            </FormField>
-            <FormField
-              label="HTTPS proxy"
-              error={shown.httpsProxy}
-              help="Optional: overrides the account's proxy; no credentials."
-            >
-              <Text
-                value={draft.httpsProxy}
-                onChange={text('httpsProxy')}
-                error={!!shown.httpsProxy}
-                data-test="input-https-proxy"
-              />
-            </FormField>
+            {ADVANCED.map(({ key, ...props }) => (
+              <TextField key={key} {...props} {...field(key)} />
+            ))}
           </CollapsiblePanel>
         </Modal.Body>
         <Modal.Footer>
@@ -327,18 +298,4 @@ export function InputModal({
       </form>
     </Modal>
   );
-}
-
-const ADVANCED: (keyof InputDraft)[] = [
-  'logGroupPrefix',
-  'lateEventWindow',
-  'healthInterval',
-  'discoveryInterval',
-  'maxRequestsPerSecond',
-  'endpointUrl',
-  'httpsProxy',
-];
-
-function hasAdvancedError(errors: Partial<Record<keyof InputDraft, string>>): boolean {
-  return ADVANCED.some((key) => errors[key]);
 }

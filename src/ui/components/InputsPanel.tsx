@@ -1,4 +1,5 @@
 /** The inputs tab: the `cloudhsm_audit` inputs with add / edit / enable / disable / delete. */
+import { errorText } from '../api/splunkd';
 import React, { useState } from 'react';
 import Button from '@splunk/react-ui/Button';
 import Message from '@splunk/react-ui/Message';
@@ -32,7 +33,7 @@ export function InputsPanel({ inputs, accounts, indexes, canManage, onChanged }:
       setNotice(`Input "${input.name}" was ${input.disabled ? 'enabled' : 'disabled'}.`);
       await onChanged();
     } catch (failure) {
-      setError(failure instanceof Error ? failure.message : String(failure));
+      setError(errorText(failure));
     }
   }
 

@@ -3,6 +3,7 @@
  * A user without the capabilities to change anything reads which ones are missing instead of
  * forms that would fail.
  */
+import { errorText } from '../api/splunkd';
 import React, { useCallback, useEffect, useMemo, useState } from 'react';
 import Button from '@splunk/react-ui/Button';
 import Heading from '@splunk/react-ui/Heading';
@@ -33,7 +34,7 @@ export function SetupPage() {
       const [user, configured] = await Promise.all([currentUser(), isConfigured()]);
       setSession({ user, configured });
     } catch (error) {
-      setLoadError(error instanceof Error ? error.message : String(error));
+      setLoadError(errorText(error));
     }
   }, []);
 

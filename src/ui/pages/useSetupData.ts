@@ -3,6 +3,7 @@
  * and reloads it after every change. Each part fails on its own, so one refused call (say, no
  * right to list indexes) leaves the rest of the page working and says what went wrong.
  */
+import { errorText } from '../api/splunkd';
 import { useCallback, useEffect, useState } from 'react';
 import { listAccounts, listIndexes, listInputs, listSecretNames } from '../api/resources';
 import type { Account } from '../model/account';
@@ -23,7 +24,7 @@ async function settle<T>(promise: Promise<T>, fallback: T, errors: string[]): Pr
   try {
     return await promise;
   } catch (error) {
-    errors.push(error instanceof Error ? error.message : String(error));
+    errors.push(errorText(error));
     return fallback;
   }
 }
