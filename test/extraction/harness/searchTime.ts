@@ -325,7 +325,8 @@ export function searchTime(events: SplunkEvent[]): Result[] {
     if (kvMode === 'json') {
       const raw = typeof ev.raw === 'string' ? ev.raw : ev.raw.toString('utf8');
       for (const [k, v] of jsonKv(raw)) add(fields, k, v, k.endsWith('{}'));
-    } else if (kvMode !== 'none') {
+      // An event no stanza of this app applies to (s.size === 0) is someone else's: left alone.
+    } else if (kvMode !== 'none' && s.size > 0) {
       throw new Error(`KV_MODE ${kvMode ?? '(unset: auto)'} not modelled for ${ev.sourcetype}`);
     }
     for (const [, spec] of classes(s, 'FIELDALIAS-')) applyFieldAlias(spec, fields);
