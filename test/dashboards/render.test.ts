@@ -245,7 +245,7 @@ describe.each(studioViews().map((v) => [v.name, v]))('%s renders', (name, view) 
     const url = new URL(opened[0] as string, 'https://splunk.example');
     expect(url.pathname).toBe('/app/cloudhsm_audit/search');
     expect(url.searchParams.get('q')).toBe(
-      `search \`cloudhsm_audit\` hsm_id="${column('hsm_id')}" sequence_no=${column('sequence_no')}`,
+      `search \`cloudhsm_audit\` | fillnull value="(none)" hsm_id | search hsm_id="${column('hsm_id')}" sequence_no=${column('sequence_no')}`,
     );
     expect([url.searchParams.get('earliest'), url.searchParams.get('latest')]).toEqual([
       '-24h@h',

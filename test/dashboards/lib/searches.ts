@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseConf } from './allowlist';
 import { REPO, studioViews } from './views';
-import { completeQuery, defaultTokenValues, searchIds } from './tokens';
+import { completeQuery, defaultTokenValues, searchIds, stringsOf, substitute } from './tokens';
 
 export interface ShippedSearch {
   where: string;
@@ -17,10 +17,21 @@ export interface ShippedSearch {
 export function dashboardSearches(): ShippedSearch[] {
   return studioViews().flatMap((view) => {
     const values = defaultTokenValues(view.definition);
-    return searchIds(view.definition).map((id) => ({
+    const searches = searchIds(view.definition).map((id) => ({
       where: `${view.name} ${id}`,
       spl: completeQuery(view.definition, id, values),
     }));
+    // Drilldowns that open Search: the `q` of the URL, with a clicked row's values filled in.
+    const drilldowns = stringsOf(view.definition)
+      .filter(
+        (s) => /\.eventHandlers\[\d+\]\.options\.url$/.test(s.at) && s.text.includes('search?q='),
+      )
+      .map((s) => {
+        const url = substitute(s.text, values).replace(/\$row\.[\w.]+?\.value\|u\$/g, 'clicked');
+        const q = new URL(url, 'https://splunk.invalid').searchParams.get('q') ?? '';
+        return { where: `${view.name} ${s.at} (drilldown)`, spl: q.replace(/^search\s+/, '') };
+      });
+    return [...searches, ...drilldowns];
   });
 }
 
