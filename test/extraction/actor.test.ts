@@ -9,6 +9,7 @@
 import { plain } from './harness/plain';
 import { searchTime, type SplunkEvent } from './harness/searchTime';
 import { runSpl, type Row } from './harness/spl';
+import { ACTOR_COLUMNS } from './expectations/actor';
 
 const A = 'hsm-aaaaaaaaaaa';
 const B = 'hsm-bbbbbbbbbbb';
@@ -79,7 +80,7 @@ const input = rows(
   newestFirst,
 );
 
-const COLUMNS = ['hsm_id', 'sequence_no_hex', 'opcode', 'actor_user_name', 'actor_user_type', 'actor_user_role', 'user'];
+const COLUMNS = ACTOR_COLUMNS;
 const view = (out: Row[]): (string | null)[][] => out.map((r) => COLUMNS.map((c) => r.get(c)?.join('|') ?? null));
 
 test('actor of each record, newest first, from the login that opened its session on its HSM', () => {

@@ -20,6 +20,7 @@ import { plain, sorted } from './harness/plain';
 import { effectiveProps, props, searchTime, searchTimeSettings, sourceStanzas } from './harness/searchTime';
 import { runSpl, type Row } from './harness/spl';
 import { COLLECTOR_HOST, COLLECTOR_SOURCE, ORIGIN, SAMPLE_CASES } from './expectations/samples';
+import { CERTSTORE_EXPECTED, certstoreRaws } from './expectations/json';
 
 const LOG_GROUP = '/aws/cloudhsm/cluster-likphkxygsn';
 const STREAM = 'hsm-nwbbiqbj4jk';
@@ -121,17 +122,8 @@ describe('which props stanzas apply', () => {
 });
 
 describe('certificate-storage JSON records', () => {
-  const json = ['34-certstore-CreateObject-OK.json', '35-certstore-DestroyObject-OK.json'].map((f) => readFileSync(join(SAMPLES_DIR, f), 'utf8'));
-  const setAttr = '{\n    "object_handle": 463180678453346687,\n    "op_code": "SetAttributeValues",\n    "response": "OK",\n    "attributes": [\n        "Label"\n    ],\n    "timestamp": 1725482488004\n}';
-  const failed = '{\n    "object_handle": null,\n    "op_code": "CreateObject",\n    "response": "MaxObjectsReached",\n    "attributes": null,\n    "timestamp": 1726084937125\n}';
-  const CLUSTER = { aws_region: 'us-east-1', log_group: LOG_GROUP, cluster_id: 'cluster-likphkxygsn' };
-  const expected = [
-    { ...CLUSTER, object_handle: '463180677312929947', op_code: 'CreateObject', response: 'OK', attributes: 'null', timestamp: '1725482483671' },
-    { ...CLUSTER, object_handle: '463180677312929947', op_code: 'DestroyObject', response: 'OK', attributes: 'null', timestamp: '1725482484559' },
-    { ...CLUSTER, object_handle: '463180678453346687', op_code: 'SetAttributeValues', response: 'OK', 'attributes{}': 'Label', timestamp: '1725482488004' },
-    { ...CLUSTER, object_handle: 'null', op_code: 'CreateObject', response: 'MaxObjectsReached', attributes: 'null', timestamp: '1726084937125' },
-  ];
-  const raws = [...json, setAttr, failed];
+  const raws = certstoreRaws();
+  const expected = CERTSTORE_EXPECTED;
 
   test('from the modular input: 64-bit handles exact, cluster and region from source', () => {
     const res = searchTime(raws.map((raw) => ({ raw, sourcetype: 'aws:cloudwatch:cloudhsm:certstore', source: COLLECTOR_SOURCE, host: 'cluster-likphkxygsn' })));
