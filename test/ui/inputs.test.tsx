@@ -192,3 +192,12 @@ test("without any account, an input uses the host's default credentials (empty a
     within(screen.getByTestId('input-row-local')).getByText("Host's default credentials"),
   ).toBeInTheDocument();
 });
+
+test("the index list offers the enabled event indexes, not Splunk's internal ones", async () => {
+  fake.splunkd.indexes = ['main', 'cloudhsm', '_internal', '_audit'];
+  const user = setupUser();
+  const form = await openNewInputForm(user);
+  await user.click(form.getByTestId('input-index'));
+  const options = (await screen.findAllByRole('option')).map((option) => option.textContent);
+  expect(options).toEqual(["Splunk's default index (main)", 'cloudhsm', 'main']);
+});

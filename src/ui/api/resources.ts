@@ -162,7 +162,10 @@ export async function deleteInput(name: string): Promise<void> {
   await call('DELETE', restUrl(`${INPUTS}/${segment(name)}`), `Deleting input "${name}"`);
 }
 
-/** Event indexes that exist and are enabled, by name. */
+/**
+ * Event indexes that exist and are enabled, by name; Splunk's internal ones (`_internal`, `_audit`…)
+ * are not offered for audit data.
+ */
 export async function listIndexes(): Promise<string[]> {
   const feed = await call<Feed<{ disabled?: unknown }>>(
     'GET',
@@ -170,6 +173,7 @@ export async function listIndexes(): Promise<string[]> {
     'Listing indexes',
   );
   return entries(feed)
+    .filter((entry) => !entry.name.startsWith('_'))
     .filter((entry) => entry.content.disabled !== true && entry.content.disabled !== '1')
     .map((entry) => entry.name)
     .sort((a, b) => a.localeCompare(b));

@@ -263,7 +263,7 @@ export function InputModal({
               filter
               data-test="input-index"
             >
-              <Select.Option label="Default index of the input" value="" />
+              <Select.Option label="Splunk's default index (main)" value="" />
               {knownIndexes.map((name) => (
                 <Select.Option key={name} label={name} value={name} />
               ))}
