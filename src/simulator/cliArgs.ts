@@ -40,6 +40,7 @@ per HSM), seeded so that a run repeats exactly.
   --max-gap-size N          sequence numbers skipped per gap at most (default 3)
   --late N                  records put late, after later records of their stream (default 0)
   --late-max-minutes N      how late at most (default 15)
+  --duplicates N            records put twice, as a retried PutLogEvents does (default 0)
   --replace-hsm             replace one HSM per cluster halfway (a new stream appears)
   --start-time TIME         first record's time (ISO 8601 or epoch ms); default: so the run ends
                             a minute ago. CloudWatch Logs refuses events older than 14 days.
@@ -64,6 +65,7 @@ const OPTIONS = {
   'max-gap-size': { type: 'string' },
   late: { type: 'string' },
   'late-max-minutes': { type: 'string' },
+  duplicates: { type: 'string' },
   'replace-hsm': { type: 'boolean' },
   'start-time': { type: 'string' },
   'mean-interval-ms': { type: 'string' },
@@ -156,6 +158,7 @@ export function parseCliArgs(argv: readonly string[], env: NodeJS.ProcessEnv = {
     maxGapSize: integer('max-gap-size', values['max-gap-size'], 1, 1000),
     late: integer('late', values.late, 0, 1_000_000),
     lateMaxMinutes: integer('late-max-minutes', values['late-max-minutes'], 1, 24 * 60),
+    duplicates: integer('duplicates', values.duplicates, 0, 1_000_000),
     replaceHsm: values['replace-hsm'] ?? false,
     startTime: time('start-time', values['start-time']),
     meanIntervalMs: integer('mean-interval-ms', values['mean-interval-ms'], 1, 86_400_000),

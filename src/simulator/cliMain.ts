@@ -38,6 +38,8 @@ function summary(simulation: Simulation, report: WriteReport | undefined): strin
   }
   if (simulation.late.length > 0)
     lines.push(`late: ${simulation.late.length} records put after later ones`);
+  if (simulation.duplicates.length > 0)
+    lines.push(`duplicates: ${simulation.duplicates.length} records put twice`);
   lines.push(
     report
       ? `wrote ${report.events} records in ${report.putCalls} PutLogEvents calls (${report.retries} retries)`

@@ -39,6 +39,11 @@ export interface SimulationOptions {
   late?: number;
   /** How late at most, minutes. Default 15. */
   lateMaxMinutes?: number;
+  /**
+   * Records put twice over the whole run, the copy a few seconds after the original, as when a
+   * PutLogEvents answer is lost and the call retried (CloudWatch then holds the event twice).
+   */
+  duplicates?: number;
   /** Replace one HSM of each cluster halfway through (a new stream starting with a login). */
   replaceHsm?: boolean;
 }
@@ -63,6 +68,8 @@ export interface SimulatedRecord {
   message: string;
   /** > 0: put this many ms after its timestamp, after later records of its stream. */
   ingestDelayMs: number;
+  /** True for the second copy of a record put twice (see `duplicates`). */
+  duplicate: boolean;
 }
 
 export interface StreamInfo {
@@ -106,6 +113,8 @@ export interface Simulation {
   gaps: Gap[];
   /** The late records (also in `records`). */
   late: SimulatedRecord[];
+  /** The second copies of records put twice (also in `records`, flagged `duplicate`). */
+  duplicates: SimulatedRecord[];
 }
 
 export const DEFAULTS = {
@@ -144,6 +153,7 @@ function build(options: SimulationOptions, seed: string, startMs: number): Simul
   const all: Array<SimulatedRecord & { order: number }> = [];
   const gaps: Gap[] = [];
   const late: SimulatedRecord[] = [];
+  const duplicates: SimulatedRecord[] = [];
 
   for (let index = 0; index < clusterCount; index += 1) {
     const rng = root.fork(`cluster-${index}`);
@@ -182,6 +192,7 @@ function build(options: SimulationOptions, seed: string, startMs: number): Simul
       timestamp: Math.floor(draft.usecs / 1000),
       message: draft.message,
       ingestDelayMs: 0,
+      duplicate: false,
     });
     const clusterRecords = model.records.map(toRecord);
     const skipped = chooseGaps(rng.fork('gaps'), clusterRecords, gapSizes);
@@ -195,6 +206,24 @@ function build(options: SimulationOptions, seed: string, startMs: number): Simul
       options,
     ))
       late.push(record);
+    const duplicateCount = share(options.duplicates ?? 0, clusterCount, index);
+    const dupRng = rng.fork('duplicates');
+    const originals = written.filter(
+      (record) => record.ingestDelayMs === 0 && record.kind === 'audit',
+    );
+    const picked = new Set<SimulatedRecord>();
+    if (duplicateCount > originals.length)
+      throw new Error(`simulator: cannot duplicate ${duplicateCount} records; write more records`);
+    while (picked.size < duplicateCount) picked.add(dupRng.pick(originals));
+    for (const original of picked) {
+      const copy: SimulatedRecord = {
+        ...original,
+        ingestDelayMs: dupRng.int(1, 5_000),
+        duplicate: true,
+      };
+      written.push(copy);
+      duplicates.push(copy);
+    }
 
     const streams: StreamInfo[] = model.hsms.map((hsm) => ({
       logStreamName: hsm.hsmId,
@@ -227,6 +256,7 @@ function build(options: SimulationOptions, seed: string, startMs: number): Simul
           timestamp: draft.timestamp,
           message: draft.message,
           ingestDelayMs: 0,
+          duplicate: false,
         });
       }
       streams.push({
@@ -264,6 +294,7 @@ function build(options: SimulationOptions, seed: string, startMs: number): Simul
     records: ordered,
     gaps,
     late: late.map((record) => identity.get(record) as SimulatedRecord),
+    duplicates: duplicates.map((record) => identity.get(record) as SimulatedRecord),
   };
 }
 

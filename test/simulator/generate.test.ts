@@ -410,6 +410,20 @@ describe('on-demand irregularities', () => {
     }
   });
 
+  it('puts the duplicates asked a second time, a few seconds after the original', () => {
+    const sim = generate({ seed: 'dups', records: 200, duplicates: 3, startTime: START });
+    expect(sim.duplicates).toHaveLength(3);
+    for (const copy of sim.duplicates) {
+      expect(copy.duplicate).toBe(true);
+      const copies = sim.records.filter((r) => r.message === copy.message);
+      expect(copies).toHaveLength(2);
+      expect(sim.records.indexOf(copies[0] as SimulatedRecord)).toBeLessThan(
+        sim.records.indexOf(copy),
+      );
+    }
+    expect(sim.records.filter((r) => !r.duplicate).length).toBe(sim.records.length - 3);
+  });
+
   it('replaces an HSM halfway: a new stream starting with a login, the old one stops', () => {
     const sim = generate({
       seed: 'replace',

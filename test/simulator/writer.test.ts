@@ -111,6 +111,23 @@ describe('simulator → moto', () => {
     client.destroy();
   });
 
+  it('stores a duplicated record twice in CloudWatch, as a retried put does', async () => {
+    const client = logsClient(moto.endpoint);
+    const { simulation } = await simulate({
+      client,
+      seed: 'dups',
+      records: 100,
+      hsms: 2,
+      duplicates: 2,
+      hsmType: 'hsm1.medium',
+    });
+    const stored = await readAll(client);
+    expect(stored).toHaveLength(simulation.records.length);
+    for (const copy of simulation.duplicates)
+      expect(stored.filter((e) => e.message === copy.message)).toHaveLength(2);
+    client.destroy();
+  });
+
   it('writes more than 10,000 records of one stream in several calls, read back across pages', async () => {
     const client = logsClient(moto.endpoint);
     const { simulation, report } = await simulate({

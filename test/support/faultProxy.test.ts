@@ -162,6 +162,23 @@ describe('fault proxy', () => {
     expect(page.$metadata.attempts).toBe(2);
   });
 
+  it('cuts a PutLogEvents answer: the SDK retries and moto stores the batch twice', async () => {
+    const client = await through(
+      { rules: [{ operation: 'PutLogEvents', fault: 'truncate', times: 1 }] },
+      3,
+    );
+    const put = await client.send(
+      new PutLogEventsCommand({
+        logGroupName: OTHER,
+        logStreamName: STREAM,
+        logEvents: [{ timestamp: Date.now() - 500, message: 'twice' }],
+      }),
+    );
+    expect(put.$metadata.attempts).toBe(2);
+    const page = await getEvents(client, OTHER);
+    expect(page.events?.map((event) => event.message)).toEqual(['twice', 'twice']);
+  });
+
   it('stalls a request: forwarded after the stall, or a TimeoutError for a client that gives up first', async () => {
     const client = await through({ rules: [{ fault: 'stall', stallMs: 50, times: 1 }] });
     await expect(getEvents(client)).resolves.toMatchObject({ $metadata: { attempts: 1 } });

@@ -124,6 +124,24 @@ describe('moto GetLogEvents', () => {
       new GetLogEventsCommand({ logGroupName: GROUP, logStreamName: STREAM, startFromHead: true }),
     );
     expect(emptyHead.nextForwardToken).toBe(`f/-${'1'.padStart(55, '0')}`);
+    // The tail token of an empty stream counts index 0 as read: the first event is skipped.
+    await put([base - 1]);
+    const afterTail = await client.send(
+      new GetLogEventsCommand({
+        logGroupName: GROUP,
+        logStreamName: STREAM,
+        nextToken: empty.nextForwardToken,
+      }),
+    );
+    expect(afterTail.events).toEqual([]);
+    const afterHead = await client.send(
+      new GetLogEventsCommand({
+        logGroupName: GROUP,
+        logStreamName: STREAM,
+        nextToken: emptyHead.nextForwardToken,
+      }),
+    );
+    expect(afterHead.events?.map((e) => e.timestamp)).toEqual([base - 1]);
     await put([base, base + 1, base + 2]);
     const tail = await client.send(
       new GetLogEventsCommand({ logGroupName: GROUP, logStreamName: STREAM, limit: 2 }),
