@@ -59,6 +59,14 @@ describe('moto server lifecycle', () => {
     expect(logGroups).toEqual([]);
   });
 
+  it('keeps each region apart', async () => {
+    await makeStream();
+    const west = logsClient(moto.endpoint, { region: 'eu-west-1' });
+    const { logGroups } = await west.send(new DescribeLogGroupsCommand({}));
+    west.destroy();
+    expect(logGroups).toEqual([]);
+  });
+
   it('accepts any credentials', async () => {
     const other = logsClient(moto.endpoint, {
       credentials: { accessKeyId: 'x', secretAccessKey: 'y', sessionToken: 'z' },

@@ -24,8 +24,9 @@
  *   message "The specified log group does not exist." (the same text for a missing stream on
  *   GetLogEvents; PutLogEvents to a missing stream says "The specified log stream does not exist.").
  * - `POST /moto-api/reset` clears every backend (all regions, all accounts).
- * - State is per region and per account: a group created with region us-east-1 is invisible
- *   with region eu-west-1.
+ * - State is per region: a group created with region us-east-1 is invisible with eu-west-1.
+ * - The server is threaded (one thread per request) and the logs backend takes no locks; the
+ *   GIL keeps single puts and reads whole, but nothing orders concurrent calls.
  *
  * PutLogEvents
  * - Events of ONE request must be in timestamp order, else `InvalidParameterException` ("Log events
@@ -65,6 +66,17 @@
  * - `logStreamNamePrefix` is ignored; `logStreamNames` works; simple filter patterns (`"a b"`,
  *   `"\"quoted\""`) match substrings; other pattern syntax matches everything.
  * - `searchedLogStreams` lists every stream with `searchedCompletely: true`.
+ *
+ * What the AWS SDK v3 client does in front of it (pinned in test/support/faultProxy.test.ts)
+ * - A response cut mid-body is retried by the SDK; for PutLogEvents the retry stores the batch a
+ *   SECOND time (moto ran the first call): CloudWatch can hold one record twice, so readers must
+ *   de-duplicate by (stream, Sequence No). The simulator's `duplicates` option reproduces it.
+ * - @smithy/node-http-handler 4.x: `requestTimeout` only logs a WARN on console unless the handler
+ *   is built with `throwOnRequestTimeout: true`; then the SDK raises TimeoutError (ETIMEDOUT).
+ * - Under jest, network errors (ECONNRESET, ECONNREFUSED) come from Node's own realm, fail the
+ *   SDK's `instanceof Error`, and reach the test as a plain Error "AWS SDK error wrapper for …"
+ *   without `code`: match the message in jest; a separate process (the launcher) sees `code`.
+ *   The SDK still retries them.
  *
  * DescribeLogGroups / DescribeLogStreams
  * - `limit` default 50, max 50 (more → InvalidParameterException). `logGroupNamePrefix` and
