@@ -63,8 +63,9 @@
  *   `interleaved` nowadays and always interleaves.) Since the token names an event, a late event
  *   sorted before the token's event is skipped by the continuing pagination.
  * - An invalid or stale nextToken (event not found) answers an EMPTY page without a token, no error.
- * - `logStreamNamePrefix` is ignored; `logStreamNames` works; simple filter patterns (`"a b"`,
- *   `"\"quoted\""`) match substrings; other pattern syntax matches everything.
+ * - `logStreamNamePrefix` is ignored; `logStreamNames` works. filterPattern: plain words (`a b`)
+ *   must all occur as substrings, a quoted phrase must occur; any other syntax (JSON, `?term`,
+ *   `[…]`) matches every event.
  * - `searchedLogStreams` lists every stream with `searchedCompletely: true`.
  *
  * What the AWS SDK v3 client does in front of it (pinned in test/support/faultProxy.test.ts)
