@@ -48,8 +48,8 @@ export async function listAccounts(): Promise<Account[]> {
 
 /**
  * Names of the accounts that have a secret in storage/passwords. Asks splunkd for the `username`
- * and `realm` fields only (`f=`), and keeps nothing else even if more comes back: the page never
- * holds a stored secret.
+ * and `realm` fields only (`f=`), and keeps nothing else should a splunkd ignore `f`: no stored
+ * secret reaches the page's state or its DOM.
  */
 export async function listSecretNames(): Promise<string[]> {
   const url = restUrl(PASSWORDS, 'app', {
