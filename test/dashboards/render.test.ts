@@ -169,6 +169,36 @@ it('the saved Dashboard Studio schema is the one the installed @splunk packages 
   expect(schema).toEqual(JSON.parse(fs.readFileSync(SCHEMA, 'utf8')));
 }, 120_000);
 
+it('shows an error, and records it, when a search has no answer', async () => {
+  const problems: string[] = [];
+  const page = await openHarness(problems);
+  const definition = {
+    dataSources: {
+      ds_one: { type: 'ds.search', options: { query: '`cloudhsm_audit` | stats count' } },
+    },
+    visualizations: { viz_one: { type: 'splunk.singlevalue', dataSources: { primary: 'ds_one' } } },
+    inputs: {},
+    layout: {
+      type: 'grid',
+      structure: [{ item: 'viz_one', type: 'block', position: { x: 0, y: 0, w: 300, h: 200 } }],
+    },
+  };
+  await page.evaluate((d) => window.dashboardHarness.render(d, {}), definition);
+  await page.waitForFunction(() => window.dashboardHarness.received.length > 0, undefined, {
+    timeout: 60_000,
+  });
+  await page.waitForSelector(
+    '[data-id="viz_one"] svg[aria-label="Error"], [data-id="viz_one"] [data-test-type="error"]',
+    {
+      timeout: 60_000,
+    },
+  );
+  expect(await received(page)).toEqual([
+    expect.objectContaining({ id: 'ds_one', answered: false }),
+  ]);
+  await page.close();
+}, 120_000);
+
 describe.each(studioViews().map((v) => [v.name, v]))('%s renders', (name, view) => {
   const def = view.definition;
   const change = FILTER_CHANGE[name];
