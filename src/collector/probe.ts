@@ -48,7 +48,7 @@ export async function probeAccess(
     } catch (err) {
       const e = describeError(err);
       const who = account.name ? `account "${account.name}"` : 'the default AWS credentials';
-      return `regions: AWS refused logs:DescribeLogGroups in ${region} for ${who} (${e.code}): ${e.message}`;
+      return `regions: AWS refused logs:DescribeLogGroups in ${region} for ${who}: ${e.message}`;
     } finally {
       client.destroy();
     }

@@ -138,15 +138,21 @@ export function parseStream(text: string, { complete = true } = {}): StreamEvent
   return events;
 }
 
-/** Polls `check` until it returns true or `timeoutMs` passes (then throws `what`). */
+/**
+ * Polls `check` until it returns true or `timeoutMs` passes; then throws, naming `what` and adding
+ * `detail()` (say, the collector's last log lines) so a failure explains itself.
+ */
 export async function waitFor(
   check: () => boolean,
   timeoutMs: number,
   what: string,
+  detail?: () => string,
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    if (Date.now() > deadline) {
+      throw new Error(`timed out waiting for ${what}${detail ? `\n${detail()}` : ''}`);
+    }
     await new Promise((r) => setTimeout(r, 200));
   }
 }
