@@ -155,7 +155,8 @@ export const ARGUMENTS: readonly ArgumentSpec[] = [
   numberArg(
     'discovery_interval',
     'Discovery interval (seconds)',
-    'How often the input looks for new log groups and HSM log streams.',
+    'How often the input looks for new CloudHSM log groups (clusters); new HSM streams of a known ' +
+      'group are found at every poll.',
   ),
   numberArg(
     'max_requests_per_second',
