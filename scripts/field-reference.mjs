@@ -28,7 +28,8 @@ function parseConf(text) {
       stanzas.set(t.slice(1, -1), current);
       continue;
     }
-    while (line.endsWith('\\') && i + 1 < lines.length) line = `${line.slice(0, -1)}\n${lines[++i]}`;
+    while (line.endsWith('\\') && i + 1 < lines.length)
+      line = `${line.slice(0, -1)}\n${lines[++i]}`;
     const eq = line.indexOf('=');
     current.set(line.slice(0, eq).trim(), line.slice(eq + 1).trim());
   }
@@ -56,28 +57,42 @@ function rowsFor(stanzaName) {
   const put = (field, how, from) => {
     const prev = rows.get(field);
     if (!prev) rows.set(field, [how, from]);
-    else if (prev[0].startsWith('REPORT') && how.startsWith('REPORT')) rows.set(field, [`${prev[0]} / ${how.slice(7)}`, `${prev[1]} / ${from}`]);
+    else if (prev[0].startsWith('REPORT') && how.startsWith('REPORT'))
+      rows.set(field, [`${prev[0]} / ${how.slice(7)}`, `${prev[1]} / ${from}`]);
     else rows.set(field, [`${prev[0]}, then ${how}`, prev[1]]);
   };
   const sortedKeys = (prefix) => [...stanza.keys()].filter((k) => k.startsWith(prefix)).sort();
   for (const cls of sortedKeys('REPORT-')) {
-    for (const name of stanza.get(cls).split(',').map((s) => s.trim())) {
+    for (const name of stanza
+      .get(cls)
+      .split(',')
+      .map((s) => s.trim())) {
       const tr = transforms.get(name);
       for (const token of tr.get('FORMAT').split(/\s+/)) {
         const [field, value] = token.split('::');
         if (field === '$1') {
-          put('*Label_Name*', `REPORT ${code(name)} (CLEAN_KEYS)`, 'any other `Label : value` line');
+          put(
+            '*Label_Name*',
+            `REPORT ${code(name)} (CLEAN_KEYS)`,
+            'any other `Label : value` line',
+          );
           continue;
         }
         const from = tr.get('SOURCE_KEY') ? label(tr) : `line ${code(label(tr))}`;
-        put(field, `REPORT ${code(name)}`, /^\$\d+$/.test(value) ? from : `${from}: ${code(value)}`);
+        put(
+          field,
+          `REPORT ${code(name)}`,
+          /^\$\d+$/.test(value) ? from : `${from}: ${code(value)}`,
+        );
       }
     }
   }
-  if (stanza.get('KV_MODE') === 'json') put('*every JSON key*', 'KV_MODE = json', 'the event (arrays as `name{}`)');
+  if (stanza.get('KV_MODE') === 'json')
+    put('*every JSON key*', 'KV_MODE = json', 'the event (arrays as `name{}`)');
   for (const cls of sortedKeys('FIELDALIAS-')) {
     const w = stanza.get(cls).split(/\s+/);
-    for (let i = 0; i < w.length; i += 3) put(w[i + 2], `FIELDALIAS ${code(cls.slice(11))}`, `alias of ${code(w[i])}`);
+    for (let i = 0; i < w.length; i += 3)
+      put(w[i + 2], `FIELDALIAS ${code(cls.slice(11))}`, `alias of ${code(w[i])}`);
   }
   for (const cls of sortedKeys('EVAL-')) {
     const expr = stanza.get(cls);
@@ -100,8 +115,14 @@ function rowsFor(stanzaName) {
 function table() {
   const out = [];
   for (const [title, stanza] of [
-    ['Text audit records (`aws:cloudwatch:cloudhsm`; the add-on path uses the same lines under `[source::*:/aws/cloudhsm/*:hsm-*]`, with `cloudhsm_source_addon` for the origin fields)', 'aws:cloudwatch:cloudhsm'],
-    ['Certificate-storage records (`aws:cloudwatch:cloudhsm:certstore`)', 'aws:cloudwatch:cloudhsm:certstore'],
+    [
+      'Text audit records (`aws:cloudwatch:cloudhsm`; the add-on path uses the same lines under `[source::*:/aws/cloudhsm/*:hsm-*]`, with `cloudhsm_source_addon` for the origin fields)',
+      'aws:cloudwatch:cloudhsm',
+    ],
+    [
+      'Certificate-storage records (`aws:cloudwatch:cloudhsm:certstore`)',
+      'aws:cloudwatch:cloudhsm:certstore',
+    ],
     ['Collector events (`cloudhsm:audit:collector`)', 'cloudhsm:audit:collector'],
   ]) {
     out.push(`**${title}**`, '', '| Field | Produced by | From |', '|---|---|---|');
@@ -129,7 +150,9 @@ if (!mode) {
   const current = readme.slice(s, e + END.length);
   if (mode === '--check') {
     if (current !== generated) {
-      process.stderr.write('README field reference is out of date: run node scripts/field-reference.mjs --write\n');
+      process.stderr.write(
+        'README field reference is out of date: run node scripts/field-reference.mjs --write\n',
+      );
       process.exit(1);
     }
   } else if (mode === '--write') {

@@ -16,7 +16,10 @@ const B = 'hsm-bbbbbbbbbbb';
 const SOURCE = 'aws:cloudhsm:eu-west-1:/aws/cloudhsm/cluster-abcdefghijk';
 const T0 = 1700000000; // seconds
 
-const USER_TYPES: Record<string, string> = { CU: 'CN_CRYPTO_USER (1)', CO: 'CN_CRYPTO_OFFICER (2)' };
+const USER_TYPES: Record<string, string> = {
+  CU: 'CN_CRYPTO_USER (1)',
+  CO: 'CN_CRYPTO_OFFICER (2)',
+};
 
 interface Spec {
   hsm: string;
@@ -40,31 +43,126 @@ function record(s: Spec): string {
     `Session Handle : ${s.session}`,
     `Response : ${s.response ?? '0:HSM Return: SUCCESS'}`,
   ];
-  if (s.user) lines.push('Log type : MGMT_USER_DETAILS_LOG (2)', `User Name : ${s.user[0]}`, `User Type : ${USER_TYPES[s.user[1]]}`);
-  if (s.key) lines.push('Log type : MGMT_KEY_DETAILS_LOG (1)', `Priv/Secret Key Handle : ${s.key}`, 'Public Key Handle : 0');
+  if (s.user)
+    lines.push(
+      'Log type : MGMT_USER_DETAILS_LOG (2)',
+      `User Name : ${s.user[0]}`,
+      `User Type : ${USER_TYPES[s.user[1]]}`,
+    );
+  if (s.key)
+    lines.push(
+      'Log type : MGMT_KEY_DETAILS_LOG (1)',
+      `Priv/Secret Key Handle : ${s.key}`,
+      'Public Key Handle : 0',
+    );
   return lines.join('\n');
 }
 
 const SPECS: Spec[] = [
-  { hsm: A, t: '0.000000', seq: '0x0', opcode: 'CN_LOGIN (0xd)', session: '0x1', user: ['admin', 'CO'] },
-  { hsm: B, t: '0.020000', seq: '0x0', opcode: 'CN_LOGIN (0xd)', session: '0x1', user: ['admin', 'CO'] },
-  { hsm: A, t: '1.000000', seq: '0x1', opcode: 'CN_CREATE_USER (0x3)', session: '0x1', user: ['bob', 'CU'] },
-  { hsm: A, t: '2.000000', seq: '0x2', opcode: 'CN_LOGIN (0xd)', session: '0x2', response: '163:HSM Error: RET_USER_LOGIN_FAILURE', user: ['eve', 'CU'] },
-  { hsm: A, t: '3.000000', seq: '0x3', opcode: 'CN_GENERATE_KEY (0x17)', session: '0x2', key: '100' },
-  { hsm: A, t: '4.000000', seq: '0x4', opcode: 'CN_LOGIN (0xd)', session: '0x2', user: ['bob', 'CU'] },
-  { hsm: A, t: '4.000000', seq: '0x5', opcode: 'CN_GENERATE_KEY (0x17)', session: '0x2', key: '101' },
-  { hsm: A, t: '4.030000', seq: '0x6', opcode: 'CN_EXTRACT_MASKED_OBJECT_USER (0xf0)', session: '0x2', key: '101' },
-  { hsm: B, t: '4.050000', seq: '0x1', opcode: 'CN_INSERT_MASKED_OBJECT_USER (0xf1)', session: '0x1', key: '101' },
-  { hsm: A, t: '6.000000', seq: '0x7', opcode: 'CN_LOGOUT (0xe)', session: '0x1', user: ['admin', 'CO'] },
-  { hsm: A, t: '7.000000', seq: '0x8', opcode: 'CN_DELETE_USER (0xa1)', session: '0x1', user: ['alice', 'CO'] },
-  { hsm: B, t: '8.000000', seq: '0x2', opcode: 'CN_CHANGE_PSWD (0x9)', session: '0x1', user: ['carol', 'CU'] },
+  {
+    hsm: A,
+    t: '0.000000',
+    seq: '0x0',
+    opcode: 'CN_LOGIN (0xd)',
+    session: '0x1',
+    user: ['admin', 'CO'],
+  },
+  {
+    hsm: B,
+    t: '0.020000',
+    seq: '0x0',
+    opcode: 'CN_LOGIN (0xd)',
+    session: '0x1',
+    user: ['admin', 'CO'],
+  },
+  {
+    hsm: A,
+    t: '1.000000',
+    seq: '0x1',
+    opcode: 'CN_CREATE_USER (0x3)',
+    session: '0x1',
+    user: ['bob', 'CU'],
+  },
+  {
+    hsm: A,
+    t: '2.000000',
+    seq: '0x2',
+    opcode: 'CN_LOGIN (0xd)',
+    session: '0x2',
+    response: '163:HSM Error: RET_USER_LOGIN_FAILURE',
+    user: ['eve', 'CU'],
+  },
+  {
+    hsm: A,
+    t: '3.000000',
+    seq: '0x3',
+    opcode: 'CN_GENERATE_KEY (0x17)',
+    session: '0x2',
+    key: '100',
+  },
+  {
+    hsm: A,
+    t: '4.000000',
+    seq: '0x4',
+    opcode: 'CN_LOGIN (0xd)',
+    session: '0x2',
+    user: ['bob', 'CU'],
+  },
+  {
+    hsm: A,
+    t: '4.000000',
+    seq: '0x5',
+    opcode: 'CN_GENERATE_KEY (0x17)',
+    session: '0x2',
+    key: '101',
+  },
+  {
+    hsm: A,
+    t: '4.030000',
+    seq: '0x6',
+    opcode: 'CN_EXTRACT_MASKED_OBJECT_USER (0xf0)',
+    session: '0x2',
+    key: '101',
+  },
+  {
+    hsm: B,
+    t: '4.050000',
+    seq: '0x1',
+    opcode: 'CN_INSERT_MASKED_OBJECT_USER (0xf1)',
+    session: '0x1',
+    key: '101',
+  },
+  {
+    hsm: A,
+    t: '6.000000',
+    seq: '0x7',
+    opcode: 'CN_LOGOUT (0xe)',
+    session: '0x1',
+    user: ['admin', 'CO'],
+  },
+  {
+    hsm: A,
+    t: '7.000000',
+    seq: '0x8',
+    opcode: 'CN_DELETE_USER (0xa1)',
+    session: '0x1',
+    user: ['alice', 'CO'],
+  },
+  {
+    hsm: B,
+    t: '8.000000',
+    seq: '0x2',
+    opcode: 'CN_CHANGE_PSWD (0x9)',
+    session: '0x1',
+    user: ['carol', 'CU'],
+  },
 ];
 
 function rows(events: SplunkEvent[], specs: Spec[]): Row[] {
   return searchTime(events).map((r, i) => {
     const row: Row = new Map(r.fields);
-    const e = events[i];
-    row.set('_time', [String(T0 + Number(specs[i].t))]);
+    const e = events[i]!;
+    row.set('_time', [String(T0 + Number(specs[i]!.t))]);
     row.set('index', ['aws_cloudhsm']);
     row.set('sourcetype', [e.sourcetype]);
     row.set('source', [e.source]);
@@ -76,12 +174,18 @@ function rows(events: SplunkEvent[], specs: Spec[]): Row[] {
 // Splunk hands a search its events newest first.
 const newestFirst = [...SPECS].reverse();
 const input = rows(
-  newestFirst.map((s) => ({ raw: record(s), sourcetype: 'aws:cloudwatch:cloudhsm', source: SOURCE, host: s.hsm })),
+  newestFirst.map((s) => ({
+    raw: record(s),
+    sourcetype: 'aws:cloudwatch:cloudhsm',
+    source: SOURCE,
+    host: s.hsm,
+  })),
   newestFirst,
 );
 
 const COLUMNS = ACTOR_COLUMNS;
-const view = (out: Row[]): (string | null)[][] => out.map((r) => COLUMNS.map((c) => r.get(c)?.join('|') ?? null));
+const view = (out: Row[]): (string | null)[][] =>
+  out.map((r) => COLUMNS.map((c) => r.get(c)?.join('|') ?? null));
 
 test('actor of each record, newest first, from the login that opened its session on its HSM', () => {
   const out = runSpl('`cloudhsm_audit` | `cloudhsm_actor`', input);
@@ -111,13 +215,24 @@ test('the macro leaves no helper fields and keeps the affected user in object', 
   const out = runSpl('`cloudhsm_audit` | `cloudhsm_actor`', input);
   for (const r of out) expect([...r.keys()].filter((k) => k.startsWith('chsm_'))).toEqual([]);
   const create = out.find((r) => r.get('opcode')?.[0] === 'CN_CREATE_USER')!;
-  expect(plain(create)).toMatchObject({ object: 'bob', user_name: 'bob', user_role: 'CU', actor_user_name: 'admin', user: 'admin' });
+  expect(plain(create)).toMatchObject({
+    object: 'bob',
+    user_name: 'bob',
+    user_role: 'CU',
+    actor_user_name: 'admin',
+    user: 'admin',
+  });
 });
 
 test('records without hsm_id (Lambda to HEC path) get no actor', () => {
-  const specs = [SPECS[0], SPECS[2]].reverse();
+  const specs = [SPECS[0]!, SPECS[2]!].reverse();
   const lambda = rows(
-    specs.map((s) => ({ raw: record(s), sourcetype: 'aws:cloudwatch:cloudhsm', source: 'lambda:CloudHSMToSplunk', host: 'splunk-hf-1' })),
+    specs.map((s) => ({
+      raw: record(s),
+      sourcetype: 'aws:cloudwatch:cloudhsm',
+      source: 'lambda:CloudHSMToSplunk',
+      host: 'splunk-hf-1',
+    })),
     specs,
   );
   const out = runSpl('`cloudhsm_audit` | `cloudhsm_actor`', lambda);

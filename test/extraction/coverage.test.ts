@@ -25,26 +25,35 @@ function dictionaryFields(): string[] {
   // search-time table: first column lists the names
   for (const line of section('Extracted at search time').split('\n')) {
     if (!line.startsWith('| `')) continue;
-    for (const m of line.split('|')[1].matchAll(/`([^`]+)`/g)) names.add(m[1]);
+    for (const m of (line.split('|')[1] ?? '').matchAll(/`([^`]+)`/g)) names.add(m[1]!);
   }
   // certificate-storage list: every backticked word of the first paragraph
   const cert = section('Certificate-storage JSON records').split('\n').slice(1).join(' ');
-  for (const m of cert.matchAll(/`([a-z_{}]+)`/g)) names.add(m[1]);
+  for (const m of cert.matchAll(/`([a-z_{}]+)`/g)) names.add(m[1]!);
   // CIM table: the first backticked name of each comma-separated item of the Fields column
   for (const line of section('CIM (Common Information Model) mapping').split('\n')) {
-    if (!line.startsWith('| ') || line.startsWith('| Data model') || line.startsWith('|---')) continue;
+    if (!line.startsWith('| ') || line.startsWith('| Data model') || line.startsWith('|---'))
+      continue;
     const cells = line.split('|');
-    for (const item of cells[3].split(/,(?![^(]*\))/)) {
+    for (const item of (cells[3] ?? '').split(/,(?![^(]*\))/)) {
       const m = /`([a-z_]+)`/.exec(item);
-      if (m) names.add(m[1]);
+      if (m) names.add(m[1]!);
     }
   }
   return [...names].sort();
 }
 
-test("the dictionary parses into a plausible list", () => {
+test('the dictionary parses into a plausible list', () => {
   const names = dictionaryFields();
-  expect(names).toEqual(expect.arrayContaining(['sequence_no_hex', 'actor_user_type', 'object_handle', 'change_type', 'vendor_product']));
+  expect(names).toEqual(
+    expect.arrayContaining([
+      'sequence_no_hex',
+      'actor_user_type',
+      'object_handle',
+      'change_type',
+      'vendor_product',
+    ]),
+  );
   expect(names.length).toBeGreaterThan(60);
 });
 

@@ -36,7 +36,11 @@ const LOGIN_FIELDS: Expected = {
   action: 'unknown',
 };
 const USER_TYPE_LINE = 'User Type : CN_CRYPTO_USER (1)';
-const USER_TYPE_FIELDS: Expected = { user_type: 'CN_CRYPTO_USER', user_type_code: '1', user_role: 'CU' };
+const USER_TYPE_FIELDS: Expected = {
+  user_type: 'CN_CRYPTO_USER',
+  user_type_code: '1',
+  user_role: 'CU',
+};
 const AUTH = ['cloudhsm_audit_record', 'cloudhsm_authentication'];
 
 interface HostileCase {
@@ -47,7 +51,12 @@ interface HostileCase {
 }
 
 const lines = (...l: (string | Buffer)[]): Buffer =>
-  Buffer.concat(l.flatMap((x, i) => [i ? Buffer.from('\n') : Buffer.alloc(0), typeof x === 'string' ? Buffer.from(x) : x]));
+  Buffer.concat(
+    l.flatMap((x, i) => [
+      i ? Buffer.from('\n') : Buffer.alloc(0),
+      typeof x === 'string' ? Buffer.from(x) : x,
+    ]),
+  );
 
 const CASES: HostileCase[] = [
   {
@@ -104,12 +113,21 @@ const CASES: HostileCase[] = [
   {
     name: '100 KB user name',
     raw: lines(...LOGIN_HEAD, `User Name : ${'a'.repeat(K100)}`, USER_TYPE_LINE),
-    fields: { ...LOGIN_FIELDS, ...USER_TYPE_FIELDS, user_name: 'a'.repeat(K100), user: 'a'.repeat(K100) },
+    fields: {
+      ...LOGIN_FIELDS,
+      ...USER_TYPE_FIELDS,
+      user_name: 'a'.repeat(K100),
+      user: 'a'.repeat(K100),
+    },
     eventtypes: AUTH,
   },
   {
     name: '100 KB of blanks before a one-letter user name, blanks after it',
-    raw: lines(...LOGIN_HEAD, `User Name :${' \t'.repeat(K100 / 2)}x${' '.repeat(K100)}`, USER_TYPE_LINE),
+    raw: lines(
+      ...LOGIN_HEAD,
+      `User Name :${' \t'.repeat(K100 / 2)}x${' '.repeat(K100)}`,
+      USER_TYPE_LINE,
+    ),
     fields: { ...LOGIN_FIELDS, ...USER_TYPE_FIELDS, user_name: 'x', user: 'x' },
     eventtypes: AUTH,
   },
@@ -144,7 +162,11 @@ const CASES: HostileCase[] = [
   {
     name: '100 KB of unknown "Label : value" lines',
     raw: lines(...LOGIN_HEAD, ...Array.from({ length: 10000 }, () => 'Foo : bar'), USER_TYPE_LINE),
-    fields: { ...LOGIN_FIELDS, ...USER_TYPE_FIELDS, Foo: Array.from({ length: 10000 }, () => 'bar') },
+    fields: {
+      ...LOGIN_FIELDS,
+      ...USER_TYPE_FIELDS,
+      Foo: Array.from({ length: 10000 }, () => 'bar'),
+    },
     eventtypes: AUTH,
   },
   {
@@ -217,7 +239,12 @@ const CASES: HostileCase[] = [
 ];
 
 const results = searchTime(
-  CASES.map((c) => ({ raw: c.raw, sourcetype: 'aws:cloudwatch:cloudhsm', source: COLLECTOR_SOURCE, host: COLLECTOR_HOST })),
+  CASES.map((c) => ({
+    raw: c.raw,
+    sourcetype: 'aws:cloudwatch:cloudhsm',
+    source: COLLECTOR_SOURCE,
+    host: COLLECTOR_HOST,
+  })),
 );
 
 function withoutUndefined(e: Expected): Expected {
@@ -226,21 +253,29 @@ function withoutUndefined(e: Expected): Expected {
 
 describe.each(CASES.map((c, i) => [c.name, c, i] as const))('%s', (_name, c, i) => {
   test('fields', () => {
-    expect(plain(results[i].fields)).toEqual(sorted(withoutUndefined(c.fields)));
+    expect(plain(results[i]!.fields)).toEqual(sorted(withoutUndefined(c.fields)));
   });
   test('eventtypes', () => {
-    expect(results[i].eventtypes).toEqual(c.eventtypes);
+    expect(results[i]!.eventtypes).toEqual(c.eventtypes);
   });
 });
 
 describe('linear matching on hostile input', () => {
   const textStanza = props.stanzas.get('aws:cloudwatch:cloudhsm')!;
   const regexes: [string, string][] = [
-    ...[...transforms.stanzas].filter(([, s]) => s.has('REGEX')).map(([k, s]) => [k, s.get('REGEX')!] as [string, string]),
+    ...[...transforms.stanzas]
+      .filter(([, s]) => s.has('REGEX'))
+      .map(([k, s]) => [k, s.get('REGEX')!] as [string, string]),
     ['props LINE_BREAKER', textStanza.get('LINE_BREAKER')!],
     ['props TIME_PREFIX', textStanza.get('TIME_PREFIX')!],
-    ['certstore LINE_BREAKER', props.stanzas.get('aws:cloudwatch:cloudhsm:certstore')!.get('LINE_BREAKER')!],
-    ['certstore TIME_PREFIX', props.stanzas.get('aws:cloudwatch:cloudhsm:certstore')!.get('TIME_PREFIX')!],
+    [
+      'certstore LINE_BREAKER',
+      props.stanzas.get('aws:cloudwatch:cloudhsm:certstore')!.get('LINE_BREAKER')!,
+    ],
+    [
+      'certstore TIME_PREFIX',
+      props.stanzas.get('aws:cloudwatch:cloudhsm:certstore')!.get('TIME_PREFIX')!,
+    ],
   ];
   const hostile: Record<string, (n: number) => string> = {
     letters: (n) => 'a'.repeat(n),
@@ -258,24 +293,32 @@ describe('linear matching on hostile input', () => {
   };
 
   test('the guard itself fails a catastrophic regex', () => {
-    const [r] = runPcre2('(a+)+$', [Buffer.from(`${'a'.repeat(40)}b`)], { matchLimit: 5 * 41 + 1000 });
-    expect(r.error).toBe('match limit exceeded');
-  });
-
-  test.each(regexes)('%s stays within 5 x length + 1000 match steps on 100 KB subjects', (_name, regex) => {
-    const subjects = Object.values(hostile).map((g) => Buffer.from(g(K100)));
-    const res = runPcre2(regex, subjects, { matchLimit: 5 * K100 + 1000 });
-    expect(res.map((r) => r.error ?? 'ok')).toEqual(subjects.map(() => 'ok'));
-  });
-
-  test.each(regexes)('%s: minimum match limit grows at most linearly (4 KB vs 8 KB)', (_name, regex) => {
-    const small = Object.values(hostile).map((g) => Buffer.from(g(4096)));
-    const large = Object.values(hostile).map((g) => Buffer.from(g(8192)));
-    const a = runPcre2(regex, small, { findLimits: true, global: false });
-    const b = runPcre2(regex, large, { findLimits: true, global: false });
-    b.forEach((r, i) => {
-      expect(r.minMatchLimit).toBeDefined();
-      expect(r.minMatchLimit!).toBeLessThanOrEqual(2.2 * a[i].minMatchLimit! + 10);
+    const [r] = runPcre2('(a+)+$', [Buffer.from(`${'a'.repeat(40)}b`)], {
+      matchLimit: 5 * 41 + 1000,
     });
+    expect(r?.error).toBe('match limit exceeded');
   });
+
+  test.each(regexes)(
+    '%s stays within 5 x length + 1000 match steps on 100 KB subjects',
+    (_name, regex) => {
+      const subjects = Object.values(hostile).map((g) => Buffer.from(g(K100)));
+      const res = runPcre2(regex, subjects, { matchLimit: 5 * K100 + 1000 });
+      expect(res.map((r) => r.error ?? 'ok')).toEqual(subjects.map(() => 'ok'));
+    },
+  );
+
+  test.each(regexes)(
+    '%s: minimum match limit grows at most linearly (4 KB vs 8 KB)',
+    (_name, regex) => {
+      const small = Object.values(hostile).map((g) => Buffer.from(g(4096)));
+      const large = Object.values(hostile).map((g) => Buffer.from(g(8192)));
+      const a = runPcre2(regex, small, { findLimits: true, global: false });
+      const b = runPcre2(regex, large, { findLimits: true, global: false });
+      b.forEach((r, i) => {
+        expect(r.minMatchLimit).toBeDefined();
+        expect(r.minMatchLimit!).toBeLessThanOrEqual(2.2 * a[i]!.minMatchLimit! + 10);
+      });
+    },
+  );
 });

@@ -63,16 +63,30 @@ test('cloudhsm_opcodes.csv: every reference opcode, its category, a description,
   expect(header).toEqual(['opcode', 'opcode_category', 'opcode_description', 'security_relevant']);
   expect(Object.fromEntries(rows.map((r) => [r[0], r[1]]))).toEqual(REFERENCE_OPCODES);
   for (const r of rows) {
-    expect(r[2].length).toBeGreaterThan(3);
+    expect(r[2]!.length).toBeGreaterThan(3);
     expect(['true', 'false']).toContain(r[3]);
   }
-  const syncAndCrypto = rows.filter((r) => r[3] === 'false').map((r) => r[0]).sort();
-  expect(syncAndCrypto).toEqual(['CN_EXTRACT_MASKED_OBJECT_USER', 'CN_FIPS_RAND', 'CN_INSERT_MASKED_OBJECT_USER']);
+  const syncAndCrypto = rows
+    .filter((r) => r[3] === 'false')
+    .map((r) => r[0])
+    .sort();
+  expect(syncAndCrypto).toEqual([
+    'CN_EXTRACT_MASKED_OBJECT_USER',
+    'CN_FIPS_RAND',
+    'CN_INSERT_MASKED_OBJECT_USER',
+  ]);
 });
 
 test('cloudhsm_user_types.csv: 1 CU, 2 CO, 3 PCO, 4 HMCO, 5 AU, 6 PRECO', () => {
   const { rows } = readCsv('cloudhsm_user_types.csv');
-  expect(Object.fromEntries(rows.map((r) => [r[0], r[2]]))).toEqual({ 1: 'CU', 2: 'CO', 3: 'PCO', 4: 'HMCO', 5: 'AU', 6: 'PRECO' });
+  expect(Object.fromEntries(rows.map((r) => [r[0], r[2]]))).toEqual({
+    1: 'CU',
+    2: 'CO',
+    3: 'PCO',
+    4: 'HMCO',
+    5: 'AU',
+    6: 'PRECO',
+  });
 });
 
 test('cloudhsm_responses.csv: the responses seen in audit records', () => {
@@ -95,7 +109,7 @@ test('unknown opcode, user type and response code show as "unknown"; absent inpu
     },
     { raw: 'Session Handle : 0x1', sourcetype: 'aws:cloudwatch:cloudhsm', source: 'x', host: 'y' },
   ]);
-  expect(plain(unknown.fields)).toMatchObject({
+  expect(plain(unknown!.fields)).toMatchObject({
     opcode_category: 'unknown',
     opcode_description: 'unknown',
     security_relevant: 'unknown',
@@ -103,7 +117,11 @@ test('unknown opcode, user type and response code show as "unknown"; absent inpu
     user_role: 'unknown',
     target_user_role: 'unknown',
   });
-  expect(plain(none.fields)).toEqual({ session_handle: '0x1', app: 'aws:cloudhsm', vendor_product: 'AWS CloudHSM' });
+  expect(plain(none!.fields)).toEqual({
+    session_handle: '0x1',
+    app: 'aws:cloudhsm',
+    vendor_product: 'AWS CloudHSM',
+  });
 });
 
 test('lookup definitions: CSV files, exact match, "unknown" default', () => {
@@ -117,14 +135,20 @@ test('lookup definitions: CSV files, exact match, "unknown" default', () => {
 });
 
 test('conf hygiene: no duplicate keys, every referenced transform exists, every transform is used', () => {
-  for (const f of ['props.conf', 'transforms.conf', 'eventtypes.conf', 'tags.conf', 'macros.conf']) {
+  for (const f of [
+    'props.conf',
+    'transforms.conf',
+    'eventtypes.conf',
+    'tags.conf',
+    'macros.conf',
+  ]) {
     expect([f, readConf(f).duplicates]).toEqual([f, []]);
   }
   const used = new Set<string>();
   for (const [, stanza] of props.stanzas) {
     for (const [k, v] of stanza) {
       if (k.startsWith('REPORT-')) v.split(',').forEach((t) => used.add(t.trim()));
-      if (k.startsWith('LOOKUP-')) used.add(v.trim().split(/\s+/)[0]);
+      if (k.startsWith('LOOKUP-')) used.add(v.trim().split(/\s+/)[0]!);
     }
   }
   for (const t of used) expect([t, transforms.stanzas.has(t)]).toEqual([t, true]);

@@ -17,7 +17,13 @@ import { gzipSync, gunzipSync } from 'node:zlib';
 import { XMLParser } from 'fast-xml-parser';
 import { SAMPLES_DIR } from './harness/conf';
 import { plain, sorted } from './harness/plain';
-import { effectiveProps, props, searchTime, searchTimeSettings, sourceStanzas } from './harness/searchTime';
+import {
+  effectiveProps,
+  props,
+  searchTime,
+  searchTimeSettings,
+  sourceStanzas,
+} from './harness/searchTime';
 import { runSpl, type Row } from './harness/spl';
 import { COLLECTOR_HOST, COLLECTOR_SOURCE, ORIGIN, SAMPLE_CASES } from './expectations/samples';
 import { CERTSTORE_EXPECTED, certstoreRaws } from './expectations/json';
@@ -35,19 +41,30 @@ function lambdaToHec(): { event: string; source: string; time: number }[] {
     logGroup: LOG_GROUP,
     logStream: STREAM,
     subscriptionFilters: ['splunk'],
-    logEvents: messages.map((message, i) => ({ id: String(i), timestamp: 1516067329824 + i, message })),
+    logEvents: messages.map((message, i) => ({
+      id: String(i),
+      timestamp: 1516067329824 + i,
+      message,
+    })),
   };
   const awslogs = { data: gzipSync(Buffer.from(JSON.stringify(subscription))).toString('base64') };
-  const parsed = JSON.parse(gunzipSync(Buffer.from(awslogs.data, 'base64')).toString('ascii')) as typeof subscription;
+  const parsed = JSON.parse(
+    gunzipSync(Buffer.from(awslogs.data, 'base64')).toString('ascii'),
+  ) as typeof subscription;
   const posted = parsed.logEvents.map((item) =>
-    JSON.stringify({ event: item.message, source: 'lambda:CloudHSMLogsToSplunk', time: item.timestamp / 1000 }),
+    JSON.stringify({
+      event: item.message,
+      source: 'lambda:CloudHSMLogsToSplunk',
+      time: item.timestamp / 1000,
+    }),
   );
   return posted.map((p) => JSON.parse(p) as { event: string; source: string; time: number });
 }
 
 /** The add-on's event XML (its data loader escapes &, < and > of the message). */
 function addonXml(message: string, source: string): string {
-  const esc = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  const esc = (s: string): string =>
+    s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
   return (
     '<stream><event><time>1516067329.824</time>' +
     `<source>${esc(source)}</source><sourcetype>aws:cloudwatchlogs</sourcetype><index>main</index>` +
@@ -56,41 +73,72 @@ function addonXml(message: string, source: string): string {
 }
 
 const xml = new XMLParser({ trimValues: false, parseTagValue: false });
-function fromAddon(message: string, source: string): { raw: string; source: string; sourcetype: string; host: string } {
-  const ev = (xml.parse(addonXml(message, source)) as { stream: { event: Record<string, string> } }).stream.event;
-  return { raw: ev.data, source: ev.source, sourcetype: ev.sourcetype, host: FORWARDER };
+function fromAddon(
+  message: string,
+  source: string,
+): { raw: string; source: string; sourcetype: string; host: string } {
+  const ev = (xml.parse(addonXml(message, source)) as { stream: { event: Record<string, string> } })
+    .stream.event;
+  return { raw: ev.data!, source: ev.source!, sourcetype: ev.sourcetype!, host: FORWARDER };
 }
 
 const ORIGIN_KEYS = Object.keys(ORIGIN);
 
 describe('Lambda -> HEC path', () => {
   const hec = lambdaToHec();
-  const results = searchTime(hec.map((h) => ({ raw: h.event, sourcetype: 'aws:cloudwatch:cloudhsm', source: h.source, host: FORWARDER })));
-  test.each(SAMPLE_CASES.map((c, i) => [c.name, c, i] as const))('%s: record fields, no cluster/HSM', (_n, c, i) => {
-    const expected = Object.fromEntries(Object.entries(c.fields).filter(([k]) => !ORIGIN_KEYS.includes(k)));
-    expect(plain(results[i].fields)).toEqual(sorted(expected));
-    expect(results[i].eventtypes).toEqual(c.eventtypes);
-    expect(results[i].tags).toEqual(c.tags);
-  });
+  const results = searchTime(
+    hec.map((h) => ({
+      raw: h.event,
+      sourcetype: 'aws:cloudwatch:cloudhsm',
+      source: h.source,
+      host: FORWARDER,
+    })),
+  );
+  test.each(SAMPLE_CASES.map((c, i) => [c.name, c, i] as const))(
+    '%s: record fields, no cluster/HSM',
+    (_n, c, i) => {
+      const expected = Object.fromEntries(
+        Object.entries(c.fields).filter(([k]) => !ORIGIN_KEYS.includes(k)),
+      );
+      expect(plain(results[i]!.fields)).toEqual(sorted(expected));
+      expect(results[i]!.eventtypes).toEqual(c.eventtypes);
+      expect(results[i]!.tags).toEqual(c.tags);
+    },
+  );
   test('a host that happens to look like an HSM id is taken as one (the collector sets it so)', () => {
-    const [r] = searchTime([{ raw: hec[0].event, sourcetype: 'aws:cloudwatch:cloudhsm', source: hec[0].source, host: 'hsm-abcdefghijk' }]);
-    expect(plain(r.fields)).toMatchObject({ hsm_id: 'hsm-abcdefghijk', dest: 'hsm-abcdefghijk' });
-    expect(r.fields.has('cluster_id')).toBe(false);
+    const [r] = searchTime([
+      {
+        raw: hec[0]!.event,
+        sourcetype: 'aws:cloudwatch:cloudhsm',
+        source: hec[0]!.source,
+        host: 'hsm-abcdefghijk',
+      },
+    ]);
+    expect(plain(r!.fields)).toMatchObject({ hsm_id: 'hsm-abcdefghijk', dest: 'hsm-abcdefghijk' });
+    expect(r!.fields.has('cluster_id')).toBe(false);
   });
 });
 
 describe('Splunk Add-on for AWS path (aws:cloudwatchlogs, attached by source)', () => {
   const source = `us-east-1:${LOG_GROUP}:${STREAM}`;
   const results = searchTime(messages.map((m) => fromAddon(m, source)));
-  test.each(SAMPLE_CASES.map((c, i) => [c.name, c, i] as const))('%s: same fields as the modular input', (_n, c, i) => {
-    expect(plain(results[i].fields)).toEqual(sorted(c.fields));
-    expect(results[i].eventtypes).toEqual(c.eventtypes);
-    expect(results[i].tags).toEqual(c.tags);
-  });
+  test.each(SAMPLE_CASES.map((c, i) => [c.name, c, i] as const))(
+    '%s: same fields as the modular input',
+    (_n, c, i) => {
+      expect(plain(results[i]!.fields)).toEqual(sorted(c.fields));
+      expect(results[i]!.eventtypes).toEqual(c.eventtypes);
+      expect(results[i]!.tags).toEqual(c.tags);
+    },
+  );
   test('other log groups read by the add-on are left alone', () => {
-    const [r] = searchTime([fromAddon(messages[4], 'us-east-1:/aws/lambda/my-function:2024/01/01/[$LATEST]0123456789abcdef')]);
-    expect(plain(r.fields)).toEqual({});
-    expect(r.eventtypes).toEqual([]);
+    const [r] = searchTime([
+      fromAddon(
+        messages[4]!,
+        'us-east-1:/aws/lambda/my-function:2024/01/01/[$LATEST]0123456789abcdef',
+      ),
+    ]);
+    expect(plain(r!.fields)).toEqual({});
+    expect(r!.eventtypes).toEqual([]);
   });
 });
 
@@ -109,15 +157,31 @@ describe('which props stanzas apply', () => {
   test('the add-on source stanza carries the same search-time settings as the sourcetype stanza', () => {
     const st = props.stanzas.get('aws:cloudwatch:cloudhsm')!;
     const src = props.stanzas.get('source::*:/aws/cloudhsm/*:hsm-*')!;
-    const without = (s: [string, string][]): [string, string][] => s.filter(([k]) => k !== 'REPORT-cloudhsm_a_origin');
+    const without = (s: [string, string][]): [string, string][] =>
+      s.filter(([k]) => k !== 'REPORT-cloudhsm_a_origin');
     expect(without(searchTimeSettings(src))).toEqual(without(searchTimeSettings(st)));
-    for (const k of ['SHOULD_LINEMERGE', 'LINE_BREAKER', 'TRUNCATE', 'TIME_PREFIX', 'TIME_FORMAT', 'MAX_TIMESTAMP_LOOKAHEAD', 'TZ']) {
+    for (const k of [
+      'SHOULD_LINEMERGE',
+      'LINE_BREAKER',
+      'TRUNCATE',
+      'TIME_PREFIX',
+      'TIME_FORMAT',
+      'MAX_TIMESTAMP_LOOKAHEAD',
+      'TZ',
+    ]) {
       expect([k, src.get(k)]).toEqual([k, st.get(k)]);
     }
   });
 
   test('on the add-on path the source stanza overrides the add-on sourcetype (KV_MODE none)', () => {
-    expect(effectiveProps({ raw: '', sourcetype: 'aws:cloudwatchlogs', source: `us-east-1:${LOG_GROUP}:${STREAM}`, host: FORWARDER }).get('KV_MODE')).toBe('none');
+    expect(
+      effectiveProps({
+        raw: '',
+        sourcetype: 'aws:cloudwatchlogs',
+        source: `us-east-1:${LOG_GROUP}:${STREAM}`,
+        host: FORWARDER,
+      }).get('KV_MODE'),
+    ).toBe('none');
   });
 });
 
@@ -126,12 +190,21 @@ describe('certificate-storage JSON records', () => {
   const expected = CERTSTORE_EXPECTED;
 
   test('from the modular input: 64-bit handles exact, cluster and region from source', () => {
-    const res = searchTime(raws.map((raw) => ({ raw, sourcetype: 'aws:cloudwatch:cloudhsm:certstore', source: COLLECTOR_SOURCE, host: 'cluster-likphkxygsn' })));
+    const res = searchTime(
+      raws.map((raw) => ({
+        raw,
+        sourcetype: 'aws:cloudwatch:cloudhsm:certstore',
+        source: COLLECTOR_SOURCE,
+        host: 'cluster-likphkxygsn',
+      })),
+    );
     expect(res.map((r) => plain(r.fields))).toEqual(expected.map(sorted));
   });
 
   test('from the add-on: the cluster-named stream of the log group', () => {
-    const res = searchTime(raws.map((m) => fromAddon(m, `us-east-1:${LOG_GROUP}:cluster-likphkxygsn`)));
+    const res = searchTime(
+      raws.map((m) => fromAddon(m, `us-east-1:${LOG_GROUP}:cluster-likphkxygsn`)),
+    );
     expect(res.map((r) => plain(r.fields))).toEqual(expected.map(sorted));
   });
 });
@@ -151,16 +224,47 @@ describe('collector events', () => {
     first_missing_sequence_no: 41,
     last_missing_sequence_no: 43,
   });
-  const health = JSON.stringify({ kind: 'health', input: 'prod', records_read: 120, records_written: 120, lag_seconds: 4.5, api_calls: 7, throttled_calls: 0, errors: 0, streams: 3, open_gaps: 1 });
-  const error = JSON.stringify({ kind: 'error', input: 'prod', error_code: 'AccessDeniedException', message: 'not authorized: logs:GetLogEvents' });
+  const health = JSON.stringify({
+    kind: 'health',
+    input: 'prod',
+    records_read: 120,
+    records_written: 120,
+    lag_seconds: 4.5,
+    api_calls: 7,
+    throttled_calls: 0,
+    errors: 0,
+    streams: 3,
+    open_gaps: 1,
+  });
+  const error = JSON.stringify({
+    kind: 'error',
+    input: 'prod',
+    error_code: 'AccessDeniedException',
+    message: 'not authorized: logs:GetLogEvents',
+  });
 
   test('JSON fields, cluster and region from the event or else from source', () => {
     const res = searchTime([
-      { raw: gap, sourcetype: 'cloudhsm:audit:collector', source: 'aws:cloudhsm:eu-west-1:/aws/cloudhsm/cluster-zzzzzzzzzzz', host: FORWARDER },
-      { raw: health, sourcetype: 'cloudhsm:audit:collector', source: COLLECTOR_SOURCE, host: FORWARDER },
-      { raw: error, sourcetype: 'cloudhsm:audit:collector', source: 'cloudhsm_audit://prod', host: FORWARDER },
+      {
+        raw: gap,
+        sourcetype: 'cloudhsm:audit:collector',
+        source: 'aws:cloudhsm:eu-west-1:/aws/cloudhsm/cluster-zzzzzzzzzzz',
+        host: FORWARDER,
+      },
+      {
+        raw: health,
+        sourcetype: 'cloudhsm:audit:collector',
+        source: COLLECTOR_SOURCE,
+        host: FORWARDER,
+      },
+      {
+        raw: error,
+        sourcetype: 'cloudhsm:audit:collector',
+        source: 'cloudhsm_audit://prod',
+        host: FORWARDER,
+      },
     ]);
-    expect(plain(res[0].fields)).toEqual(
+    expect(plain(res[0]!.fields)).toEqual(
       sorted({
         kind: 'sequence_gap',
         input: 'prod',
@@ -179,7 +283,7 @@ describe('collector events', () => {
         source_cluster_id: 'cluster-zzzzzzzzzzz',
       }),
     );
-    expect(plain(res[1].fields)).toEqual(
+    expect(plain(res[1]!.fields)).toEqual(
       sorted({
         kind: 'health',
         input: 'prod',
@@ -199,8 +303,13 @@ describe('collector events', () => {
         source_cluster_id: 'cluster-likphkxygsn',
       }),
     );
-    expect(plain(res[2].fields)).toEqual(
-      sorted({ kind: 'error', input: 'prod', error_code: 'AccessDeniedException', message: 'not authorized: logs:GetLogEvents' }),
+    expect(plain(res[2]!.fields)).toEqual(
+      sorted({
+        kind: 'error',
+        input: 'prod',
+        error_code: 'AccessDeniedException',
+        message: 'not authorized: logs:GetLogEvents',
+      }),
     );
   });
 });
@@ -222,9 +331,18 @@ describe('macros select the right events on every path', () => {
     row('cloudhsm:audit:collector', COLLECTOR_SOURCE),
     row('aws:cloudwatchlogs', 'us-east-1:/aws/lambda/other:stream'),
   ];
-  const pick = (macro: string): number[] => runSpl(`\`${macro}\``, rows).map((r) => rows.findIndex((x) => x.get('source')?.[0] === r.get('source')?.[0] && x.get('sourcetype')?.[0] === r.get('sourcetype')?.[0]));
-  test('cloudhsm_audit: modular input, Lambda and add-on text records', () => expect(pick('cloudhsm_audit')).toEqual([0, 1, 2]));
-  test('cloudhsm_certstore: modular input and add-on JSON records', () => expect(pick('cloudhsm_certstore')).toEqual([3, 4]));
+  const pick = (macro: string): number[] =>
+    runSpl(`\`${macro}\``, rows).map((r) =>
+      rows.findIndex(
+        (x) =>
+          x.get('source')?.[0] === r.get('source')?.[0] &&
+          x.get('sourcetype')?.[0] === r.get('sourcetype')?.[0],
+      ),
+    );
+  test('cloudhsm_audit: modular input, Lambda and add-on text records', () =>
+    expect(pick('cloudhsm_audit')).toEqual([0, 1, 2]));
+  test('cloudhsm_certstore: modular input and add-on JSON records', () =>
+    expect(pick('cloudhsm_certstore')).toEqual([3, 4]));
   test('cloudhsm_collector', () => expect(pick('cloudhsm_collector')).toEqual([5]));
 });
 

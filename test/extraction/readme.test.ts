@@ -7,7 +7,11 @@ import { join } from 'node:path';
 import { REPO_ROOT } from './harness/conf';
 
 test('README field reference matches the conf files', () => {
-  const r = spawnSync(process.execPath, [join(REPO_ROOT, 'scripts', 'field-reference.mjs'), '--check'], { encoding: 'utf8' });
+  const r = spawnSync(
+    process.execPath,
+    [join(REPO_ROOT, 'scripts', 'field-reference.mjs'), '--check'],
+    { encoding: 'utf8' },
+  );
   expect(r.stderr).toBe('');
   expect(r.status).toBe(0);
 });

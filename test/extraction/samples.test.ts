@@ -19,16 +19,18 @@ const results = searchTime(
 );
 
 test('every .log sample has an expectation', () => {
-  const logs = readdirSync(SAMPLES_DIR).filter((f) => f.endsWith('.log')).sort();
+  const logs = readdirSync(SAMPLES_DIR)
+    .filter((f) => f.endsWith('.log'))
+    .sort();
   expect(SAMPLE_CASES.map((c) => c.name).sort()).toEqual(logs);
 });
 
 describe.each(SAMPLE_CASES.map((c, i) => [c.name, c, i] as const))('%s', (_name, c, i) => {
   test('fields', () => {
-    expect(plain(results[i].fields)).toEqual(sorted(c.fields));
+    expect(plain(results[i]!.fields)).toEqual(sorted(c.fields));
   });
   test('eventtypes and tags', () => {
-    expect(results[i].eventtypes).toEqual(c.eventtypes);
-    expect(results[i].tags).toEqual(c.tags);
+    expect(results[i]!.eventtypes).toEqual(c.eventtypes);
+    expect(results[i]!.tags).toEqual(c.tags);
   });
 });

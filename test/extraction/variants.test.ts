@@ -19,9 +19,9 @@ const results = searchTime(
 
 describe.each(VARIANT_CASES.map((c, i) => [c.name, c, i] as const))('%s', (_name, c, i) => {
   test('fields', () => {
-    expect(plain(results[i].fields)).toEqual(sorted(c.fields));
+    expect(plain(results[i]!.fields)).toEqual(sorted(c.fields));
   });
   test('eventtypes', () => {
-    expect(results[i].eventtypes).toEqual(c.eventtypes);
+    expect(results[i]!.eventtypes).toEqual(c.eventtypes);
   });
 });

@@ -8,8 +8,8 @@ import { join } from 'node:path';
 import { SAMPLES_DIR } from '../harness/conf';
 
 export function certstoreRaws(): string[] {
-  const json = ['34-certstore-CreateObject-OK.json', '35-certstore-DestroyObject-OK.json'].map((f) =>
-    readFileSync(join(SAMPLES_DIR, f), 'utf8'),
+  const json = ['34-certstore-CreateObject-OK.json', '35-certstore-DestroyObject-OK.json'].map(
+    (f) => readFileSync(join(SAMPLES_DIR, f), 'utf8'),
   );
   const setAttr =
     '{\n    "object_handle": 463180678453346687,\n    "op_code": "SetAttributeValues",\n    "response": "OK",\n' +
@@ -20,11 +20,43 @@ export function certstoreRaws(): string[] {
   return [...json, setAttr, failed];
 }
 
-const CLUSTER = { aws_region: 'us-east-1', log_group: '/aws/cloudhsm/cluster-likphkxygsn', cluster_id: 'cluster-likphkxygsn' };
+const CLUSTER = {
+  aws_region: 'us-east-1',
+  log_group: '/aws/cloudhsm/cluster-likphkxygsn',
+  cluster_id: 'cluster-likphkxygsn',
+};
 
 export const CERTSTORE_EXPECTED: Record<string, string>[] = [
-  { ...CLUSTER, object_handle: '463180677312929947', op_code: 'CreateObject', response: 'OK', attributes: 'null', timestamp: '1725482483671' },
-  { ...CLUSTER, object_handle: '463180677312929947', op_code: 'DestroyObject', response: 'OK', attributes: 'null', timestamp: '1725482484559' },
-  { ...CLUSTER, object_handle: '463180678453346687', op_code: 'SetAttributeValues', response: 'OK', 'attributes{}': 'Label', timestamp: '1725482488004' },
-  { ...CLUSTER, object_handle: 'null', op_code: 'CreateObject', response: 'MaxObjectsReached', attributes: 'null', timestamp: '1726084937125' },
+  {
+    ...CLUSTER,
+    object_handle: '463180677312929947',
+    op_code: 'CreateObject',
+    response: 'OK',
+    attributes: 'null',
+    timestamp: '1725482483671',
+  },
+  {
+    ...CLUSTER,
+    object_handle: '463180677312929947',
+    op_code: 'DestroyObject',
+    response: 'OK',
+    attributes: 'null',
+    timestamp: '1725482484559',
+  },
+  {
+    ...CLUSTER,
+    object_handle: '463180678453346687',
+    op_code: 'SetAttributeValues',
+    response: 'OK',
+    'attributes{}': 'Label',
+    timestamp: '1725482488004',
+  },
+  {
+    ...CLUSTER,
+    object_handle: 'null',
+    op_code: 'CreateObject',
+    response: 'MaxObjectsReached',
+    attributes: 'null',
+    timestamp: '1726084937125',
+  },
 ];

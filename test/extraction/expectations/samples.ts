@@ -68,11 +68,32 @@ function head(
 const MINIMAL: Expected = { log_type: 'MINIMAL_LOG_ENTRY', log_type_code: '0' };
 const USER_LOG: Expected = { log_type: 'MGMT_USER_DETAILS_LOG', log_type_code: '2' };
 const KEY_LOG: Expected = { log_type: 'MGMT_KEY_DETAILS_LOG', log_type_code: '1' };
-const CU = (user_name: string): Expected => ({ user_name, user_type: 'CN_CRYPTO_USER', user_type_code: '1', user_role: 'CU' });
-const CO = (user_name: string): Expected => ({ user_name, user_type: 'CN_CRYPTO_OFFICER', user_type_code: '2', user_role: 'CO' });
-const LOGIN_LOOKUP: Expected = { opcode_category: 'login', opcode_description: 'User login', security_relevant: 'true' };
-const LOGOUT_LOOKUP: Expected = { opcode_category: 'login', opcode_description: 'User logout', security_relevant: 'true' };
-const keys = (priv: string, pub: string): Expected => ({ priv_secret_key_handle: priv, public_key_handle: pub });
+const CU = (user_name: string): Expected => ({
+  user_name,
+  user_type: 'CN_CRYPTO_USER',
+  user_type_code: '1',
+  user_role: 'CU',
+});
+const CO = (user_name: string): Expected => ({
+  user_name,
+  user_type: 'CN_CRYPTO_OFFICER',
+  user_type_code: '2',
+  user_role: 'CO',
+});
+const LOGIN_LOOKUP: Expected = {
+  opcode_category: 'login',
+  opcode_description: 'User login',
+  security_relevant: 'true',
+};
+const LOGOUT_LOOKUP: Expected = {
+  opcode_category: 'login',
+  opcode_description: 'User logout',
+  security_relevant: 'true',
+};
+const keys = (priv: string, pub: string): Expected => ({
+  priv_secret_key_handle: priv,
+  public_key_handle: pub,
+});
 const keyChange = (action: string, handle: string): Expected => ({
   action,
   change_type: 'AAA',
@@ -87,7 +108,12 @@ const userChange = (action: string, object: string): Expected => ({
   object,
 });
 const loginOk = (user: string): Expected => ({ action: 'success', user });
-const loginFailed = (user: string, code: string, message: string, description: string): Expected => ({
+const loginFailed = (
+  user: string,
+  code: string,
+  message: string,
+  description: string,
+): Expected => ({
   action: 'failure',
   user,
   reason: message,
@@ -113,13 +139,26 @@ const SYNC_RECEIVED: Expected = {
   opcode_description: 'Key received from another HSM of the cluster',
   security_relevant: 'false',
 };
-const NIST: Expected = { opcode_category: 'key', opcode_description: 'Wrap or unwrap with an AES key', security_relevant: 'true' };
+const NIST: Expected = {
+  opcode_category: 'key',
+  opcode_description: 'Wrap or unwrap with an AES key',
+  security_relevant: 'true',
+};
 
 export const SAMPLE_CASES: Case[] = [
   {
     name: '01-cn_gen_pswd_enc_key-success.log',
     fields: {
-      ...head('1513717277140812', '0x1', '1', '0xe8', '232', 'CN_GEN_PSWD_ENC_KEY', '0x1d', '0x1004001'),
+      ...head(
+        '1513717277140812',
+        '0x1',
+        '1',
+        '0xe8',
+        '232',
+        'CN_GEN_PSWD_ENC_KEY',
+        '0x1d',
+        '0x1004001',
+      ),
       ...SUCCESS,
       ...MINIMAL,
       opcode_category: 'instance',
@@ -145,7 +184,16 @@ export const SAMPLE_CASES: Case[] = [
   {
     name: '03-cn_create_appliance_user-success.log',
     fields: {
-      ...head('1513717277174902', '0x2', '2', '0xe8', '232', 'CN_CREATE_APPLIANCE_USER', '0xfc', '0x1004001'),
+      ...head(
+        '1513717277174902',
+        '0x2',
+        '2',
+        '0xe8',
+        '232',
+        'CN_CREATE_APPLIANCE_USER',
+        '0xfc',
+        '0x1004001',
+      ),
       ...SUCCESS,
       ...USER_LOG,
       user_name: 'app_user',
@@ -223,7 +271,12 @@ export const SAMPLE_CASES: Case[] = [
       ...USER_LOG,
       ...CU('testuser'),
       ...LOGIN_LOOKUP,
-      ...loginFailed('testuser', '163', 'RET_USER_LOGIN_FAILURE', 'Wrong password (RET_USER_LOGIN_FAILURE)'),
+      ...loginFailed(
+        'testuser',
+        '163',
+        'RET_USER_LOGIN_FAILURE',
+        'Wrong password (RET_USER_LOGIN_FAILURE)',
+      ),
     },
     eventtypes: AUTH_ERR,
     tags: ['authentication'],
@@ -261,7 +314,16 @@ export const SAMPLE_CASES: Case[] = [
   {
     name: '12-cn_delete_user-success.log',
     fields: {
-      ...head('1516737503451420', '0xb', '11', '0x107', '263', 'CN_DELETE_USER', '0xa1', '0x7014007'),
+      ...head(
+        '1516737503451420',
+        '0xb',
+        '11',
+        '0x107',
+        '263',
+        'CN_DELETE_USER',
+        '0xa1',
+        '0x7014007',
+      ),
       ...SUCCESS,
       ...USER_LOG,
       ...CO('alice'),
@@ -289,7 +351,16 @@ export const SAMPLE_CASES: Case[] = [
   {
     name: '14-cn_generate_key_pair-success.log',
     fields: {
-      ...head('1513206544761594', '0x29', '41', '0xe8', '232', 'CN_GENERATE_KEY_PAIR', '0x19', '0x2014004'),
+      ...head(
+        '1513206544761594',
+        '0x29',
+        '41',
+        '0xe8',
+        '232',
+        'CN_GENERATE_KEY_PAIR',
+        '0x19',
+        '0x2014004',
+      ),
       ...SUCCESS,
       ...KEY_LOG,
       ...keys('131079', '131078'),
@@ -304,7 +375,16 @@ export const SAMPLE_CASES: Case[] = [
   {
     name: '15-cn_destroy_object-success.log',
     fields: {
-      ...head('1513206544813977', '0x2a', '42', '0xe8', '232', 'CN_DESTROY_OBJECT', '0x11', '0x2014004'),
+      ...head(
+        '1513206544813977',
+        '0x2a',
+        '42',
+        '0xe8',
+        '232',
+        'CN_DESTROY_OBJECT',
+        '0x11',
+        '0x2014004',
+      ),
       ...SUCCESS,
       ...KEY_LOG,
       ...keys('131078', '0'),
@@ -319,7 +399,16 @@ export const SAMPLE_CASES: Case[] = [
   {
     name: '16-cn_destroy_object-success.log',
     fields: {
-      ...head('1513206544815530', '0x2b', '43', '0xe8', '232', 'CN_DESTROY_OBJECT', '0x11', '0x2014004'),
+      ...head(
+        '1513206544815530',
+        '0x2b',
+        '43',
+        '0xe8',
+        '232',
+        'CN_DESTROY_OBJECT',
+        '0x11',
+        '0x2014004',
+      ),
       ...SUCCESS,
       ...KEY_LOG,
       ...keys('131079', '0'),
@@ -360,7 +449,16 @@ export const SAMPLE_CASES: Case[] = [
   {
     name: '19-cn_generate_key-success.log',
     fields: {
-      ...head('1516754370328334', '0x1', '1', '0x107', '263', 'CN_GENERATE_KEY', '0x17', '0xc008004'),
+      ...head(
+        '1516754370328334',
+        '0x1',
+        '1',
+        '0x107',
+        '263',
+        'CN_GENERATE_KEY',
+        '0x17',
+        '0xc008004',
+      ),
       ...SUCCESS,
       ...KEY_LOG,
       ...keys('262152', '0'),
@@ -375,7 +473,16 @@ export const SAMPLE_CASES: Case[] = [
   {
     name: '20-cn_extract_masked_object_user-success.log',
     fields: {
-      ...head('1516754370330956', '0x2', '2', '0x107', '263', 'CN_EXTRACT_MASKED_OBJECT_USER', '0xf0', '0xc008004'),
+      ...head(
+        '1516754370330956',
+        '0x2',
+        '2',
+        '0x107',
+        '263',
+        'CN_EXTRACT_MASKED_OBJECT_USER',
+        '0xf0',
+        '0xc008004',
+      ),
       ...SUCCESS,
       ...KEY_LOG,
       ...keys('262152', '0'),
@@ -400,7 +507,16 @@ export const SAMPLE_CASES: Case[] = [
   {
     name: '22-cn_insert_masked_object_user-success.log',
     fields: {
-      ...head('1516754370408950', '0xe', '14', '0x107', '263', 'CN_INSERT_MASKED_OBJECT_USER', '0xf1', '0x7004003'),
+      ...head(
+        '1516754370408950',
+        '0xe',
+        '14',
+        '0x107',
+        '263',
+        'CN_INSERT_MASKED_OBJECT_USER',
+        '0xf1',
+        '0x7004003',
+      ),
       ...SUCCESS,
       ...KEY_LOG,
       ...keys('262152', '0'),
@@ -440,7 +556,16 @@ export const SAMPLE_CASES: Case[] = [
   {
     name: '25-cn_nist_aes_wrap-success.log',
     fields: {
-      ...head('1516823472905257', '0x28', '40', '0x107', '263', 'CN_NIST_AES_WRAP', '0x1e', '0x7004003'),
+      ...head(
+        '1516823472905257',
+        '0x28',
+        '40',
+        '0x107',
+        '263',
+        'CN_NIST_AES_WRAP',
+        '0x1e',
+        '0x7004003',
+      ),
       ...SUCCESS,
       ...KEY_LOG,
       ...keys('6', '0'),
@@ -452,7 +577,16 @@ export const SAMPLE_CASES: Case[] = [
   {
     name: '26-cn_nist_aes_wrap-success.log',
     fields: {
-      ...head('1516823903170518', '0x29', '41', '0x107', '263', 'CN_NIST_AES_WRAP', '0x1e', '0x7004003'),
+      ...head(
+        '1516823903170518',
+        '0x29',
+        '41',
+        '0x107',
+        '263',
+        'CN_NIST_AES_WRAP',
+        '0x1e',
+        '0x7004003',
+      ),
       ...SUCCESS,
       ...KEY_LOG,
       ...keys('6', '0'),
@@ -464,7 +598,16 @@ export const SAMPLE_CASES: Case[] = [
   {
     name: '27-cn_unwrap_key-success.log',
     fields: {
-      ...head('1516823903200711', '0x2a', '42', '0x107', '263', 'CN_UNWRAP_KEY', '0x1b', '0x7004003'),
+      ...head(
+        '1516823903200711',
+        '0x2a',
+        '42',
+        '0x107',
+        '263',
+        'CN_UNWRAP_KEY',
+        '0x1b',
+        '0x7004003',
+      ),
       ...SUCCESS,
       ...KEY_LOG,
       ...keys('11', '0'),
@@ -479,7 +622,16 @@ export const SAMPLE_CASES: Case[] = [
   {
     name: '28-cn_extract_masked_object_user-success.log',
     fields: {
-      ...head('1516823903203350', '0x2b', '43', '0x107', '263', 'CN_EXTRACT_MASKED_OBJECT_USER', '0xf0', '0x7004003'),
+      ...head(
+        '1516823903203350',
+        '0x2b',
+        '43',
+        '0x107',
+        '263',
+        'CN_EXTRACT_MASKED_OBJECT_USER',
+        '0xf0',
+        '0x7004003',
+      ),
       ...SUCCESS,
       ...KEY_LOG,
       ...keys('11', '0'),
@@ -491,7 +643,16 @@ export const SAMPLE_CASES: Case[] = [
   {
     name: '29-cn_insert_masked_object_user-success.log',
     fields: {
-      ...head('1516823903286793', '0xb', '11', '0x107', '263', 'CN_INSERT_MASKED_OBJECT_USER', '0xf1', '0xc008004'),
+      ...head(
+        '1516823903286793',
+        '0xb',
+        '11',
+        '0x107',
+        '263',
+        'CN_INSERT_MASKED_OBJECT_USER',
+        '0xf1',
+        '0xc008004',
+      ),
       ...SUCCESS,
       ...KEY_LOG,
       ...keys('11', '0'),
@@ -507,7 +668,12 @@ export const SAMPLE_CASES: Case[] = [
       ...USER_LOG,
       ...CU('test'),
       ...LOGIN_LOOKUP,
-      ...loginFailed('test', '206', "This user doesn't exist", "Unknown user name (This user doesn't exist)"),
+      ...loginFailed(
+        'test',
+        '206',
+        "This user doesn't exist",
+        "Unknown user name (This user doesn't exist)",
+      ),
     },
     eventtypes: AUTH_ERR,
     tags: ['authentication'],

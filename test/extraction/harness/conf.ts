@@ -23,7 +23,7 @@ export function parseConf(text: string): ConfFile {
   stanzas.set(currentName, current);
   const lines = text.split(/\r?\n/);
   for (let i = 0; i < lines.length; i++) {
-    let line = lines[i];
+    let line = lines[i]!;
     const trimmed = line.trim();
     if (trimmed === '' || trimmed.startsWith('#')) continue;
     if (trimmed.startsWith('[') && trimmed.endsWith(']')) {
@@ -59,9 +59,9 @@ export function readCsv(file: string): { header: string[]; rows: string[][] } {
     let cur = '';
     let quoted = false;
     for (let i = 0; i < line.length; i++) {
-      const c = line[i];
+      const c = line.charAt(i);
       if (quoted) {
-        if (c === '"' && line[i + 1] === '"') {
+        if (c === '"' && line.charAt(i + 1) === '"') {
           cur += '"';
           i++;
         } else if (c === '"') quoted = false;
@@ -75,7 +75,8 @@ export function readCsv(file: string): { header: string[]; rows: string[][] } {
     out.push(cur);
     return out;
   };
-  const [head, ...rest] = lines.map(parse);
-  for (const r of rest) if (r.length !== head.length) throw new Error(`${file}: row width differs: ${r.join(',')}`);
+  const [head = [], ...rest] = lines.map(parse);
+  for (const r of rest)
+    if (r.length !== head.length) throw new Error(`${file}: row width differs: ${r.join(',')}`);
   return { header: head, rows: rest };
 }

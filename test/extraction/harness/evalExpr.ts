@@ -25,29 +25,29 @@ function tokenize(src: string): Tok[] {
   const toks: Tok[] = [];
   let i = 0;
   while (i < src.length) {
-    const c = src[i];
+    const c = src.charAt(i);
     if (c === ' ' || c === '\t' || c === '\n' || c === '\r') {
       i++;
     } else if (c === '"') {
       let s = '';
       i++;
-      while (i < src.length && src[i] !== '"') {
-        if (src[i] === '\\' && i + 1 < src.length) {
-          s += src[i + 1];
+      while (i < src.length && src.charAt(i) !== '"') {
+        if (src.charAt(i) === '\\' && i + 1 < src.length) {
+          s += src.charAt(i + 1);
           i += 2;
-        } else s += src[i++];
+        } else s += src.charAt(i++);
       }
-      if (src[i] !== '"') throw new Error(`unterminated string in eval: ${src}`);
+      if (src.charAt(i) !== '"') throw new Error(`unterminated string in eval: ${src}`);
       i++;
       toks.push({ k: 'str', v: s });
     } else if (c >= '0' && c <= '9') {
       let j = i;
-      while (j < src.length && src[j] >= '0' && src[j] <= '9') j++;
+      while (j < src.length && src.charAt(j) >= '0' && src.charAt(j) <= '9') j++;
       toks.push({ k: 'num', v: src.slice(i, j) });
       i = j;
     } else if (/[A-Za-z_]/.test(c)) {
       let j = i;
-      while (j < src.length && /[A-Za-z0-9_]/.test(src[j])) j++;
+      while (j < src.length && /[A-Za-z0-9_]/.test(src.charAt(j))) j++;
       toks.push({ k: 'id', v: src.slice(i, j) });
       i = j;
     } else if (src.startsWith('==', i) || src.startsWith('!=', i)) {
@@ -63,7 +63,17 @@ function tokenize(src: string): Tok[] {
   return toks;
 }
 
-const FUNCTIONS = new Set(['if', 'case', 'coalesce', 'null', 'isnull', 'isnotnull', 'in', 'tonumber', 'true']);
+const FUNCTIONS = new Set([
+  'if',
+  'case',
+  'coalesce',
+  'null',
+  'isnull',
+  'isnotnull',
+  'in',
+  'tonumber',
+  'true',
+]);
 
 export function parseEval(src: string): Node {
   const toks = tokenize(src);
@@ -117,7 +127,8 @@ export function parseEval(src: string): Node {
     }
     if (t.k === 'id') {
       if (peek()?.v === '(') {
-        if (!FUNCTIONS.has(t.v)) throw new Error(`eval function not modelled by the test harness: ${t.v}()`);
+        if (!FUNCTIONS.has(t.v))
+          throw new Error(`eval function not modelled by the test harness: ${t.v}()`);
         p++;
         const args: Node[] = [];
         if (peek()?.v !== ')') {
@@ -178,13 +189,15 @@ export function evaluate(node: Node, field: Lookup): Value {
     case 'field': {
       const v = field(node.name);
       if (!v || v.length === 0) return null;
-      return v.length === 1 ? v[0] : v;
+      return v.length === 1 ? v[0]! : v;
     }
     case 'not':
       return !truthy(evaluate(node.e, field));
     case 'bin': {
-      if (node.op === 'AND') return truthy(evaluate(node.l, field)) && truthy(evaluate(node.r, field));
-      if (node.op === 'OR') return truthy(evaluate(node.l, field)) || truthy(evaluate(node.r, field));
+      if (node.op === 'AND')
+        return truthy(evaluate(node.l, field)) && truthy(evaluate(node.r, field));
+      if (node.op === 'OR')
+        return truthy(evaluate(node.l, field)) || truthy(evaluate(node.r, field));
       const l = evaluate(node.l, field);
       const r = evaluate(node.r, field);
       if (isNull(l) || isNull(r)) return false;
@@ -209,17 +222,19 @@ function call(fn: string, args: Node[], field: Lookup): Value {
       return null;
     case 'isnull':
       arity(1);
-      return isNull(evaluate(args[0], field));
+      return isNull(evaluate(args[0]!, field));
     case 'isnotnull':
       arity(1);
-      return !isNull(evaluate(args[0], field));
+      return !isNull(evaluate(args[0]!, field));
     case 'if':
       arity(3);
-      return truthy(evaluate(args[0], field)) ? evaluate(args[1], field) : evaluate(args[2], field);
+      return truthy(evaluate(args[0]!, field))
+        ? evaluate(args[1]!, field)
+        : evaluate(args[2]!, field);
     case 'case':
       if (args.length % 2 !== 0) throw new Error('case() takes condition/value pairs');
       for (let i = 0; i < args.length; i += 2) {
-        if (truthy(evaluate(args[i], field))) return evaluate(args[i + 1], field);
+        if (truthy(evaluate(args[i]!, field))) return evaluate(args[i + 1]!, field);
       }
       return null;
     case 'coalesce':
@@ -230,16 +245,16 @@ function call(fn: string, args: Node[], field: Lookup): Value {
       return null;
     case 'in': {
       if (args.length < 2) throw new Error('in() needs a value and a list');
-      const v = evaluate(args[0], field);
+      const v = evaluate(args[0]!, field);
       if (isNull(v)) return false;
       const list = args.slice(1).map((a) => evaluate(a, field));
       return values(v).some((x) => list.some((y) => values(y).includes(x)));
     }
     case 'tonumber': {
       if (args.length < 1 || args.length > 2) throw new Error('tonumber() takes 1 or 2 arguments');
-      const v = evaluate(args[0], field);
+      const v = evaluate(args[0]!, field);
       if (isNull(v) || Array.isArray(v)) return null;
-      const base = args.length === 2 ? evaluate(args[1], field) : 10;
+      const base = args.length === 2 ? evaluate(args[1]!, field) : 10;
       if (base !== 10 && base !== 16) throw new Error('tonumber() base not modelled');
       return parseBase(String(v), base as number);
     }

@@ -49,7 +49,8 @@ function printedWidth(byte: number): number {
 
 function printed(bytes: Buffer): string {
   let out = '';
-  for (const b of bytes) out += b >= 32 && b <= 126 ? String.fromCharCode(b) : `\\x${b.toString(16).padStart(2, '0')}`;
+  for (const b of bytes)
+    out += b >= 32 && b <= 126 ? String.fromCharCode(b) : `\\x${b.toString(16).padStart(2, '0')}`;
   return out;
 }
 
@@ -68,7 +69,7 @@ function escapeSubject(bytes: Buffer): string {
 function decodePrinted(text: string): Buffer {
   const bytes: number[] = [];
   for (let i = 0; i < text.length; i++) {
-    if (text[i] === '\\' && text[i + 1] === 'x') {
+    if (text.charAt(i) === '\\' && text.charAt(i + 1) === 'x') {
       bytes.push(parseInt(text.slice(i + 2, i + 4), 16));
       i += 3;
     } else bytes.push(text.charCodeAt(i));
@@ -83,7 +84,7 @@ function offsetOfSuffix(subject: Buffer, afterPrintedLength: number): number {
   while (width < afterPrintedLength) {
     k -= 1;
     if (k < 0) throw new Error('pcre2test output does not fit the subject');
-    width += printedWidth(subject[k]);
+    width += printedWidth(subject[k]!);
   }
   if (width !== afterPrintedLength) throw new Error('pcre2test aftertext does not fit the subject');
   return k;
@@ -95,7 +96,7 @@ function startBefore(subject: Buffer, end: number, printedLength: number): numbe
   while (width < printedLength) {
     k -= 1;
     if (k < 0) throw new Error('pcre2test capture does not fit the subject');
-    width += printedWidth(subject[k]);
+    width += printedWidth(subject[k]!);
   }
   if (width !== printedLength) throw new Error('pcre2test capture does not fit the subject');
   return k;
@@ -117,7 +118,11 @@ export function pcre2RunCount(): number {
  * Matches `regex` against every subject with PCRE2 and returns, per subject, every match with
  * byte offsets. Throws on a compile error, so a broken regex in a .conf file fails the tests.
  */
-export function runPcre2(regex: string, subjects: Buffer[], options: RunOptions = {}): SubjectResult[] {
+export function runPcre2(
+  regex: string,
+  subjects: Buffer[],
+  options: RunOptions = {},
+): SubjectResult[] {
   const global = options.global ?? true;
   if (regex.includes('\n') || regex.includes('\r')) throw new Error('regex spans lines');
   const delimiter = pickDelimiter(regex);
@@ -142,7 +147,8 @@ export function runPcre2(regex: string, subjects: Buffer[], options: RunOptions 
     writeFileSync(inFile, input, 'latin1');
     runCount += 1;
     const proc = spawnSync('pcre2test', ['-q', inFile, outFile], { encoding: 'latin1' });
-    if (proc.error) throw new Error(`cannot run pcre2test (install pcre2-utils): ${proc.error.message}`);
+    if (proc.error)
+      throw new Error(`cannot run pcre2test (install pcre2-utils): ${proc.error.message}`);
     const output = readFileSync(outFile, 'latin1');
     return parseOutput(output, subjects, needsAfter);
   } finally {
@@ -174,7 +180,7 @@ function parseOutput(output: string, subjects: Buffer[], needsAfter: boolean[]):
     pending = null;
   };
   for (let li = 1; li < lines.length; li++) {
-    const line = lines[li];
+    const line = lines[li]!;
     if (line.startsWith('    ')) {
       flushPending();
       subjectIndex += 1;
@@ -207,8 +213,9 @@ function parseOutput(output: string, subjects: Buffer[], needsAfter: boolean[]):
           pending = { group, text };
         }
       } else {
-        if (!pending || pending.group !== group || !match) throw new Error(`stray aftertext: ${line}`);
-        const subject = subjects[subjectIndex];
+        if (!pending || pending.group !== group || !match)
+          throw new Error(`stray aftertext: ${line}`);
+        const subject = subjects[subjectIndex]!;
         const end = offsetOfSuffix(subject, text.length);
         const start = startBefore(subject, end, pending.text.length);
         const bytes = subject.subarray(start, end);

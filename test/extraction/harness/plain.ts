@@ -3,7 +3,8 @@ import type { Fields } from './searchTime';
 
 export function plain(fields: Fields): Record<string, string | string[]> {
   const out: Record<string, string | string[]> = {};
-  for (const [k, v] of [...fields].sort(([a], [b]) => (a < b ? -1 : 1))) out[k] = v.length === 1 ? v[0] : v;
+  for (const [k, v] of [...fields].sort(([a], [b]) => (a < b ? -1 : 1)))
+    out[k] = v.length === 1 ? v[0]! : v;
   return out;
 }
 

@@ -22,8 +22,8 @@ export function globMatch(pattern: string, text: string, opts: GlobOptions): boo
     if (opts.slashStops && p.startsWith('...', i)) {
       toks.push({ kind: 'any' });
       i += 2;
-    } else if (p[i] === '*') toks.push(opts.slashStops ? { kind: 'star' } : { kind: 'any' });
-    else toks.push({ kind: 'lit', c: p[i] });
+    } else if (p.charAt(i) === '*') toks.push(opts.slashStops ? { kind: 'star' } : { kind: 'any' });
+    else toks.push({ kind: 'lit', c: p.charAt(i) });
   }
   // reachable[j] = pattern prefix matches text prefix of length j
   let reach = new Array<boolean>(t.length + 1).fill(false);
@@ -33,18 +33,18 @@ export function globMatch(pattern: string, text: string, opts: GlobOptions): boo
     for (let j = 0; j <= t.length; j++) {
       if (!reach[j]) continue;
       if (tok.kind === 'lit') {
-        if (t[j] === tok.c) next[j + 1] = true;
+        if (t.charAt(j) === tok.c) next[j + 1] = true;
       } else {
         next[j] = true;
         for (let k = j; k < t.length; k++) {
-          if (tok.kind === 'star' && t[k] === '/') break;
+          if (tok.kind === 'star' && t.charAt(k) === '/') break;
           next[k + 1] = true;
         }
       }
     }
     reach = next;
   }
-  return reach[t.length];
+  return reach[t.length] === true;
 }
 
 type Tok = { k: 'lp' | 'rp' | 'word' | 'cmp' | 'in'; v: string; field?: string; list?: string[] };
@@ -53,24 +53,24 @@ function tokenize(src: string): Tok[] {
   const toks: Tok[] = [];
   let i = 0;
   const readValue = (): string => {
-    if (src[i] === '"') {
+    if (src.charAt(i) === '"') {
       let s = '';
       i++;
-      while (i < src.length && src[i] !== '"') {
-        if (src[i] === '\\') i++;
-        s += src[i++];
+      while (i < src.length && src.charAt(i) !== '"') {
+        if (src.charAt(i) === '\\') i++;
+        s += src.charAt(i++);
       }
       i++;
       return s;
     }
     let j = i;
-    while (j < src.length && !' \t\r\n(),'.includes(src[j])) j++;
+    while (j < src.length && !' \t\r\n(),'.includes(src.charAt(j))) j++;
     const s = src.slice(i, j);
     i = j;
     return s;
   };
   while (i < src.length) {
-    const c = src[i];
+    const c = src.charAt(i);
     if (' \t\r\n'.includes(c)) {
       i++;
       continue;
@@ -86,27 +86,27 @@ function tokenize(src: string): Tok[] {
       continue;
     }
     let j = i;
-    while (j < src.length && /[A-Za-z0-9_:.{}]/.test(src[j])) j++;
+    while (j < src.length && /[A-Za-z0-9_:.{}]/.test(src.charAt(j))) j++;
     const word = src.slice(i, j);
     if (!word) throw new Error(`search syntax not modelled at: ${src.slice(i)}`);
     i = j;
-    if (src[i] === '=') {
+    if (src.charAt(i) === '=') {
       i++;
       toks.push({ k: 'cmp', v: readValue(), field: word });
       continue;
     }
     // field IN (...)
     let k = i;
-    while (src[k] === ' ') k++;
-    if (src.startsWith('IN', k) && /[\s(]/.test(src[k + 2] ?? '')) {
+    while (src.charAt(k) === ' ') k++;
+    if (src.startsWith('IN', k) && /[\s(]/.test(src.charAt(k + 2) ?? '')) {
       i = k + 2;
-      while (src[i] === ' ') i++;
-      if (src[i] !== '(') throw new Error('IN needs a list');
+      while (src.charAt(i) === ' ') i++;
+      if (src.charAt(i) !== '(') throw new Error('IN needs a list');
       i++;
       const list: string[] = [];
       for (;;) {
-        while (' ,'.includes(src[i])) i++;
-        if (src[i] === ')') {
+        while (' ,'.includes(src.charAt(i))) i++;
+        if (src.charAt(i) === ')') {
           i++;
           break;
         }
@@ -124,7 +124,11 @@ function tokenize(src: string): Tok[] {
   return toks;
 }
 
-export function matchSearch(src: string, field: FieldValues, isEventtype: (name: string) => boolean): boolean {
+export function matchSearch(
+  src: string,
+  field: FieldValues,
+  isEventtype: (name: string) => boolean,
+): boolean {
   const toks = tokenize(src);
   let p = 0;
   const valueMatch = (f: string, pattern: string): boolean => {
@@ -135,7 +139,7 @@ export function matchSearch(src: string, field: FieldValues, isEventtype: (name:
   };
   const parseOr = (): boolean => {
     let v = parseAnd();
-    while (toks[p]?.k === 'word' && toks[p].v === 'OR') {
+    while (toks[p]?.k === 'word' && toks[p]?.v === 'OR') {
       p++;
       const r = parseAnd();
       v = v || r;
@@ -153,7 +157,7 @@ export function matchSearch(src: string, field: FieldValues, isEventtype: (name:
     }
   };
   const parseNot = (): boolean => {
-    if (toks[p]?.k === 'word' && toks[p].v === 'NOT') {
+    if (toks[p]?.k === 'word' && toks[p]?.v === 'NOT') {
       p++;
       return !parseNot();
     }

@@ -42,13 +42,21 @@ const eventtypes = readConf('eventtypes.conf');
 const tags = readConf('tags.conf');
 
 const SEARCH_TIME_PREFIXES = ['REPORT-', 'FIELDALIAS-', 'EVAL-', 'LOOKUP-', 'EXTRACT-'];
-const TRANSFORM_KEYS = new Set(['SOURCE_KEY', 'REGEX', 'FORMAT', 'MV_ADD', 'CLEAN_KEYS', 'KEEP_EMPTY_VALS']);
+const TRANSFORM_KEYS = new Set([
+  'SOURCE_KEY',
+  'REGEX',
+  'FORMAT',
+  'MV_ADD',
+  'CLEAN_KEYS',
+  'KEEP_EMPTY_VALS',
+]);
 const LOOKUP_KEYS = new Set(['filename', 'case_sensitive_match', 'min_matches', 'default_match']);
 
 /** Which source:: stanza patterns match a source (props.conf: `...` any, `*` any but '/'). */
 export function sourceStanzas(source: string): string[] {
   return [...props.stanzas.keys()].filter(
-    (name) => name.startsWith('source::') && sourcePatternMatches(name.slice('source::'.length), source),
+    (name) =>
+      name.startsWith('source::') && sourcePatternMatches(name.slice('source::'.length), source),
   );
 }
 
@@ -61,7 +69,8 @@ export function effectiveProps(ev: SplunkEvent): Stanza {
   const merged: Stanza = new Map();
   const st = props.stanzas.get(ev.sourcetype);
   for (const [k, v] of st ?? []) merged.set(k, v);
-  for (const name of sourceStanzas(ev.source)) for (const [k, v] of props.stanzas.get(name)!) merged.set(k, v);
+  for (const name of sourceStanzas(ev.source))
+    for (const [k, v] of props.stanzas.get(name)!) merged.set(k, v);
   return merged;
 }
 
@@ -81,7 +90,7 @@ export function cleanKey(key: string): string {
   let out = '';
   for (const ch of key) out += /[A-Za-z0-9]/.test(ch) ? ch : '_';
   let i = 0;
-  while (i < out.length && /[_0-9]/.test(out[i])) i++;
+  while (i < out.length && /[_0-9]/.test(out.charAt(i))) i++;
   return out.slice(i);
 }
 
@@ -115,17 +124,26 @@ export function jsonKv(raw: string): [string, string][] {
   const out: [string, string][] = [];
   let i = 0;
   const ws = (): void => {
-    while (i < raw.length && ' \t\r\n'.includes(raw[i])) i++;
+    while (i < raw.length && ' \t\r\n'.includes(raw.charAt(i))) i++;
   };
   const str = (): string => {
-    if (raw[i] !== '"') throw new Error('json: string expected');
+    if (raw.charAt(i) !== '"') throw new Error('json: string expected');
     i++;
     let s = '';
-    while (raw[i] !== '"') {
+    while (raw.charAt(i) !== '"') {
       if (i >= raw.length) throw new Error('json: unterminated string');
-      if (raw[i] === '\\') {
-        const e = raw[i + 1];
-        const map: Record<string, string> = { n: '\n', t: '\t', r: '\r', b: '\b', f: '\f', '"': '"', '\\': '\\', '/': '/' };
+      if (raw.charAt(i) === '\\') {
+        const e = raw.charAt(i + 1);
+        const map: Record<string, string> = {
+          n: '\n',
+          t: '\t',
+          r: '\r',
+          b: '\b',
+          f: '\f',
+          '"': '"',
+          '\\': '\\',
+          '/': '/',
+        };
         if (e === 'u') {
           s += String.fromCharCode(parseInt(raw.slice(i + 2, i + 6), 16));
           i += 6;
@@ -133,18 +151,18 @@ export function jsonKv(raw: string): [string, string][] {
           s += map[e] ?? e;
           i += 2;
         }
-      } else s += raw[i++];
+      } else s += raw.charAt(i++);
     }
     i++;
     return s;
   };
   const value = (path: string): void => {
     ws();
-    const c = raw[i];
+    const c = raw.charAt(i);
     if (c === '{') {
       i++;
       ws();
-      if (raw[i] === '}') {
+      if (raw.charAt(i) === '}') {
         i++;
         return;
       }
@@ -152,32 +170,32 @@ export function jsonKv(raw: string): [string, string][] {
         ws();
         const k = str();
         ws();
-        if (raw[i++] !== ':') throw new Error('json: colon expected');
+        if (raw.charAt(i++) !== ':') throw new Error('json: colon expected');
         value(path ? `${path}.${k}` : k);
         ws();
-        if (raw[i] === ',') {
+        if (raw.charAt(i) === ',') {
           i++;
           continue;
         }
-        if (raw[i++] !== '}') throw new Error('json: } expected');
+        if (raw.charAt(i++) !== '}') throw new Error('json: } expected');
         return;
       }
     }
     if (c === '[') {
       i++;
       ws();
-      if (raw[i] === ']') {
+      if (raw.charAt(i) === ']') {
         i++;
         return;
       }
       for (;;) {
         value(`${path}{}`);
         ws();
-        if (raw[i] === ',') {
+        if (raw.charAt(i) === ',') {
           i++;
           continue;
         }
-        if (raw[i++] !== ']') throw new Error('json: ] expected');
+        if (raw.charAt(i++) !== ']') throw new Error('json: ] expected');
         return;
       }
     }
@@ -186,7 +204,7 @@ export function jsonKv(raw: string): [string, string][] {
       return;
     }
     let j = i;
-    while (j < raw.length && !' \t\r\n,}]'.includes(raw[j])) j++;
+    while (j < raw.length && !' \t\r\n,}]'.includes(raw.charAt(j))) j++;
     out.push([path, raw.slice(i, j)]); // numbers, true, false, null: literal text
     i = j;
   };
@@ -208,10 +226,11 @@ const csvCache = new Map<string, { header: string[]; rows: string[][] }>();
 
 function applyLookup(spec: string, fields: Fields): void {
   const words = spec.split(/\s+/).filter(Boolean);
-  const table = words[0];
+  const table = words[0]!;
   const def = transforms.stanzas.get(table);
   if (!def) throw new Error(`no lookup definition [${table}]`);
-  for (const k of def.keys()) if (!LOOKUP_KEYS.has(k)) throw new Error(`lookup setting not modelled: ${k}`);
+  for (const k of def.keys())
+    if (!LOOKUP_KEYS.has(k)) throw new Error(`lookup setting not modelled: ${k}`);
   const outIdx = words.findIndex((w) => w === 'OUTPUT' || w === 'OUTPUTNEW');
   if (outIdx < 0) throw new Error(`LOOKUP without OUTPUT: ${spec}`);
   const outputNew = words[outIdx] === 'OUTPUTNEW';
@@ -219,16 +238,16 @@ function applyLookup(spec: string, fields: Fields): void {
     const res: [string, string][] = [];
     for (let i = 0; i < ws.length; i++) {
       if (ws[i + 1] === 'AS') {
-        res.push([ws[i], ws[i + 2]]);
+        res.push([ws[i]!, ws[i + 2]!]);
         i += 2;
-      } else res.push([ws[i], ws[i]]);
+      } else res.push([ws[i]!, ws[i]!]);
     }
     return res;
   };
   const inputs = pairs(words.slice(1, outIdx));
   const outputs = pairs(words.slice(outIdx + 1));
   if (inputs.length !== 1) throw new Error('only single-key lookups are modelled');
-  const [[csvIn, eventIn]] = inputs;
+  const [csvIn, eventIn] = inputs[0]!;
   const inValues = fields.get(eventIn);
   if (!inValues) return; // an event without the input field is not looked up
   const filename = def.get('filename')!;
@@ -241,11 +260,13 @@ function applyLookup(spec: string, fields: Fields): void {
   if (inCol < 0) throw new Error(`${filename} has no column ${csvIn}`);
   const results = new Map<string, string[]>();
   for (const v of inValues) {
-    const hits = rows.filter((r) => (caseSensitive ? r[inCol] === v : r[inCol].toLowerCase() === v.toLowerCase()));
+    const hits = rows.filter((r) =>
+      caseSensitive ? r[inCol] === v : r[inCol]!.toLowerCase() === v.toLowerCase(),
+    );
     for (const [csvOut, eventOut] of outputs) {
       const col = header.indexOf(csvOut);
       if (col < 0) throw new Error(`${filename} has no column ${csvOut}`);
-      const vals = hits.map((h) => h[col]).filter((x) => x !== '');
+      const vals = hits.map((h) => h[col]).filter((x): x is string => x !== undefined && x !== '');
       if (hits.length < minMatches && defaultMatch !== undefined) vals.push(defaultMatch);
       if (vals.length) results.set(eventOut, [...(results.get(eventOut) ?? []), ...vals]);
     }
@@ -261,7 +282,7 @@ function applyFieldAlias(spec: string, fields: Fields): void {
   if (words.length % 3 !== 0) throw new Error(`FIELDALIAS not modelled: ${spec}`);
   const assignments: [string, string[]][] = [];
   for (let i = 0; i < words.length; i += 3) {
-    const [from, as, to] = words.slice(i, i + 3);
+    const [from = '', as = '', to = ''] = words.slice(i, i + 3);
     if (as !== 'AS' && as !== 'ASNEW') throw new Error(`FIELDALIAS not modelled: ${spec}`);
     const v = fields.get(from);
     if (!v) continue;
@@ -292,12 +313,13 @@ export function searchTime(events: SplunkEvent[]): Result[] {
   const names = new Set(plan.flat());
   for (const name of names) {
     const tr = transform(name);
-    for (const k of tr.keys()) if (!TRANSFORM_KEYS.has(k)) throw new Error(`[${name}] ${k} not modelled`);
+    for (const k of tr.keys())
+      if (!TRANSFORM_KEYS.has(k)) throw new Error(`[${name}] ${k} not modelled`);
     const idx: number[] = [];
     const subjects: Buffer[] = [];
     plan.forEach((p, i) => {
       if (!p.includes(name)) return;
-      const subject = metaValue(events[i], tr.get('SOURCE_KEY') ?? '_raw');
+      const subject = metaValue(events[i]!, tr.get('SOURCE_KEY') ?? '_raw');
       if (subject.length === 0) return;
       idx.push(i);
       subjects.push(subject);
@@ -306,15 +328,15 @@ export function searchTime(events: SplunkEvent[]): Result[] {
     const byEvent = new Map<number, Match[]>();
     res.forEach((r, j) => {
       if (r.error) throw new Error(`[${name}] PCRE2 error: ${r.error}`);
-      byEvent.set(idx[j], r.matches);
+      byEvent.set(idx[j]!, r.matches);
     });
     matches.set(name, byEvent);
   }
 
   return events.map((ev, i) => {
-    const s = settings[i];
+    const s = settings[i]!;
     const fields: Fields = new Map();
-    for (const name of plan[i]) {
+    for (const name of plan[i]!) {
       const tr = transform(name);
       const mvAdd = (tr.get('MV_ADD') ?? 'false') === 'true';
       for (const m of matches.get(name)!.get(i) ?? []) {
@@ -344,7 +366,8 @@ export function searchTime(events: SplunkEvent[]): Result[] {
     const types = matchEventtypes(fields, meta);
     const tagList = new Set<string>();
     for (const t of types) {
-      for (const [tag, state] of tags.stanzas.get(`eventtype=${t}`) ?? []) if (state === 'enabled') tagList.add(tag);
+      for (const [tag, state] of tags.stanzas.get(`eventtype=${t}`) ?? [])
+        if (state === 'enabled') tagList.add(tag);
     }
     return { fields, eventtypes: types, tags: [...tagList].sort() };
   });
@@ -357,7 +380,11 @@ function matchEventtypes(fields: Fields, meta: Record<string, string>): string[]
     const st = eventtypes.stanzas.get(name);
     if (!st) throw new Error(`unknown eventtype ${name}`);
     memo.set(name, false);
-    const ok = matchSearch(st.get('search')!, (f) => meta[f] !== undefined ? [meta[f]] : fields.get(f), isType);
+    const ok = matchSearch(
+      st.get('search')!,
+      (f) => (meta[f] !== undefined ? [meta[f]] : fields.get(f)),
+      isType,
+    );
     memo.set(name, ok);
     return ok;
   };
@@ -366,7 +393,9 @@ function matchEventtypes(fields: Fields, meta: Record<string, string>): string[]
 
 /** Settings that only matter at search time, for stanza-consistency checks. */
 export function searchTimeSettings(stanza: Stanza): [string, string][] {
-  return [...stanza.entries()].filter(([k]) => SEARCH_TIME_PREFIXES.some((p) => k.startsWith(p)) || k === 'KV_MODE');
+  return [...stanza.entries()].filter(
+    ([k]) => SEARCH_TIME_PREFIXES.some((p) => k.startsWith(p)) || k === 'KV_MODE',
+  );
 }
 
 export { props, transforms, eventtypes, tags };

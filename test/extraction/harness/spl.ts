@@ -54,8 +54,8 @@ function splitTop(s: string, sep: string): string[] {
   let quoted = false;
   let cur = '';
   for (let i = 0; i < s.length; i++) {
-    const c = s[i];
-    if (c === '"' && s[i - 1] !== '\\') quoted = !quoted;
+    const c = s.charAt(i);
+    if (c === '"' && s.charAt(i - 1) !== '\\') quoted = !quoted;
     if (!quoted && c === '(') depth++;
     if (!quoted && c === ')') depth--;
     if (!quoted && depth === 0 && c === sep) {
@@ -77,7 +77,12 @@ function evalCommand(args: string, rows: Row[]): Row[] {
   const assignments = splitTop(args, ',').map((a) => {
     let eq = -1;
     for (let i = 0; i < a.length; i++) {
-      if (a[i] === '=' && a[i + 1] !== '=' && a[i - 1] !== '=' && a[i - 1] !== '!') {
+      if (
+        a.charAt(i) === '=' &&
+        a.charAt(i + 1) !== '=' &&
+        a.charAt(i - 1) !== '=' &&
+        a.charAt(i - 1) !== '!'
+      ) {
         eq = i;
         break;
       }
@@ -98,7 +103,11 @@ function evalCommand(args: string, rows: Row[]): Row[] {
 function sortCommand(args: string, rows: Row[]): Row[] {
   const words = args.split(/\s+/).filter(Boolean);
   if (words[0] !== '0') throw new Error('only "sort 0" (no row limit) is modelled');
-  const keys = words.slice(1).map((w) => (w.startsWith('-') ? { f: w.slice(1), desc: true } : { f: w.replace(/^\+/, ''), desc: false }));
+  const keys = words
+    .slice(1)
+    .map((w) =>
+      w.startsWith('-') ? { f: w.slice(1), desc: true } : { f: w.replace(/^\+/, ''), desc: false },
+    );
   const cmp = (a: Row, b: Row): number => {
     for (const { f, desc } of keys) {
       const av = a.get(f)?.[0];
@@ -128,9 +137,10 @@ function streamstatsCommand(args: string, rows: Row[]): Row[] {
   else if (words[i]?.startsWith('current=')) throw new Error('only current=t is modelled');
   const aggs: { src: string; dest: string }[] = [];
   while (i < words.length && words[i] !== 'by') {
-    const m = /^last\(([A-Za-z0-9_]+)\)$/.exec(words[i]);
-    if (!m || words[i + 1] !== 'AS') throw new Error(`streamstats aggregation not modelled: ${words.slice(i).join(' ')}`);
-    aggs.push({ src: m[1], dest: words[i + 2] });
+    const m = /^last\(([A-Za-z0-9_]+)\)$/.exec(words[i] ?? '');
+    if (!m || words[i + 1] !== 'AS')
+      throw new Error(`streamstats aggregation not modelled: ${words.slice(i).join(' ')}`);
+    aggs.push({ src: m[1]!, dest: words[i + 2]! });
     i += 3;
   }
   const by = words[i] === 'by' ? words.slice(i + 1) : [];
@@ -160,7 +170,8 @@ function fieldsCommand(args: string, rows: Row[]): Row[] {
   const patterns = words.slice(1);
   for (const row of rows) {
     for (const k of [...row.keys()]) {
-      if (patterns.some((p) => (p.endsWith('*') ? k.startsWith(p.slice(0, -1)) : k === p))) row.delete(k);
+      if (patterns.some((p) => (p.endsWith('*') ? k.startsWith(p.slice(0, -1)) : k === p)))
+        row.delete(k);
     }
   }
   return rows;
@@ -171,7 +182,9 @@ function fieldsCommand(args: string, rows: Row[]): Row[] {
  * the rows (their index/sourcetype/source/host must be fields of the row).
  */
 export function runSpl(spl: string, input: Row[]): Row[] {
-  const segments = splitTop(expandMacros(spl).replace(/\s*\n\s*/g, ' '), '|').filter((s) => s !== '');
+  const segments = splitTop(expandMacros(spl).replace(/\s*\n\s*/g, ' '), '|').filter(
+    (s) => s !== '',
+  );
   let rows = input.map((r) => new Map([...r].map(([k, v]) => [k, [...v]])));
   segments.forEach((seg, idx) => {
     const sp = seg.indexOf(' ');
@@ -181,7 +194,14 @@ export function runSpl(spl: string, input: Row[]): Row[] {
     else if (cmd === 'sort') rows = sortCommand(args, rows);
     else if (cmd === 'streamstats') rows = streamstatsCommand(args, rows);
     else if (cmd === 'fields') rows = fieldsCommand(args, rows);
-    else if (idx === 0) rows = rows.filter((r) => matchSearch(seg, (f) => r.get(f), () => false));
+    else if (idx === 0)
+      rows = rows.filter((r) =>
+        matchSearch(
+          seg,
+          (f) => r.get(f),
+          () => false,
+        ),
+      );
     else throw new Error(`SPL command not modelled: ${cmd}`);
   });
   return rows;
