@@ -7,6 +7,8 @@
  * PCRE2's match limit capped at a small multiple of the subject length over 100 KB hostile
  * subjects (a catastrophic regex fails with "match limit exceeded"), and PCRE2's minimum match
  * limit must grow no faster than the subject (measured at 4 KB and 8 KB).
+ * PCRE2's match limit counts backtracking steps, not characters scanned by a single repeat, so
+ * it catches catastrophic backtracking (the failure that matters here) rather than every slow scan.
  */
 import { plain, sorted } from './harness/plain';
 import { runPcre2 } from './harness/pcre2';
