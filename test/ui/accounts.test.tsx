@@ -5,7 +5,7 @@ import './support/splunkWebPage';
 import { screen, waitFor, within } from '@testing-library/react';
 import { requestsCarrying } from './support/fakeSplunkd';
 import { failOnConsoleError, renderSetupPage, useFakeSplunkd } from './support/harness';
-import { modal, setupUser, typeInto, writes } from './support/page';
+import { modal, rowButton, setupUser, typeInto, writes } from './support/page';
 
 const fake = useFakeSplunkd();
 failOnConsoleError();
@@ -138,9 +138,7 @@ test("Replace sends the new secret to the account's storage/passwords entry only
   seedAccount();
   const user = setupUser();
   renderSetupPage();
-  await user.click(
-    within(await screen.findByTestId('account-row-prod')).getByRole('button', { name: 'Replace' }),
-  );
+  await user.click(await rowButton('account-row-prod', 'Replace'));
   const form = modal('account-modal');
   await user.click(form.getByLabelText(/Secret access key/));
   await user.paste('a-new-secret-value');
@@ -158,9 +156,7 @@ test("switching an account to the host's default credentials deletes its stored 
   seedAccount();
   const user = setupUser();
   renderSetupPage();
-  await user.click(
-    within(await screen.findByTestId('account-row-prod')).getByRole('button', { name: 'Edit' }),
-  );
+  await user.click(await rowButton('account-row-prod', 'Edit'));
   const form = modal('account-modal');
   await user.click(form.getByRole('radio', { name: "Host's default credentials" }));
   await user.click(form.getByRole('button', { name: 'Save' }));
@@ -182,9 +178,7 @@ test('deleting an account used by inputs is refused with a message naming them',
   fake.splunkd.inputs.set('prod-eu', { account: 'prod', regions: 'eu-west-1', disabled: '1' });
   const user = setupUser();
   renderSetupPage();
-  await user.click(
-    within(await screen.findByTestId('account-row-prod')).getByRole('button', { name: 'Delete' }),
-  );
+  await user.click(await rowButton('account-row-prod', 'Delete'));
   await user.click(modal('confirm-modal').getByRole('button', { name: 'Delete' }));
 
   expect(
@@ -200,9 +194,7 @@ test('deleting an unused account removes its secret and its stanza', async () =>
   seedAccount();
   const user = setupUser();
   renderSetupPage();
-  await user.click(
-    within(await screen.findByTestId('account-row-prod')).getByRole('button', { name: 'Delete' }),
-  );
+  await user.click(await rowButton('account-row-prod', 'Delete'));
   await user.click(modal('confirm-modal').getByRole('button', { name: 'Delete' }));
 
   expect(

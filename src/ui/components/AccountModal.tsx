@@ -6,10 +6,8 @@
 import React, { useState } from 'react';
 import Button from '@splunk/react-ui/Button';
 import Message from '@splunk/react-ui/Message';
-import Modal from '@splunk/react-ui/Modal';
 import RadioBar from '@splunk/react-ui/RadioBar';
 import { saveAccount } from '../api/resources';
-import { errorText } from '../api/splunkd';
 import {
   DEFAULT_ROLE_SESSION_NAME,
   emptyAccount,
@@ -20,7 +18,7 @@ import {
 } from '../model/account';
 import { FormField } from './FormField';
 import { TextField } from './TextField';
-import { useReturnFocus } from './useReturnFocus';
+import { FormModal } from './FormModal';
 
 export interface AccountModalProps {
   /** The account to edit, or null to add one. */
@@ -41,15 +39,12 @@ export function AccountModal({
   onClose,
   onSaved,
 }: AccountModalProps) {
-  const returnFocus = useReturnFocus();
   const isNew = account === null;
   const [draft, setDraft] = useState<AccountDraft>(() =>
     account ? { ...account, secret: '' } : emptyAccount(),
   );
   const [replacing, setReplacing] = useState(startReplacing);
   const [showErrors, setShowErrors] = useState(false);
-  const [serverError, setServerError] = useState('');
-  const [saving, setSaving] = useState(false);
 
   const keepsSecret = !isNew && secretStored && !replacing;
   const errors = validateAccount(keepsSecret ? { ...draft, secret: '' } : draft, {
@@ -64,146 +59,111 @@ export function AccountModal({
     error: shown[key],
   });
 
-  async function submit(event?: React.FormEvent) {
-    event?.preventDefault();
-    setShowErrors(true);
-    if (Object.keys(errors).length > 0) return;
-    setSaving(true);
-    setServerError('');
+  async function save() {
     const { secret, ...settings } = draft;
     const saved: Account = { ...settings, name: settings.name.trim() };
-    try {
-      await saveAccount(saved, isNew, keepsSecret ? '' : secret, secretStored);
-      onSaved(saved.name);
-    } catch (error) {
-      setServerError(errorText(error));
-      setSaving(false);
-    }
+    await saveAccount(saved, isNew, keepsSecret ? '' : secret, secretStored);
+    onSaved(saved.name);
   }
 
   return (
-    <Modal
-      open
-      onRequestClose={onClose}
-      returnFocus={returnFocus}
-      style={{ width: 640 }}
-      data-test="account-modal"
+    <FormModal
+      title={isNew ? 'Add AWS account' : `Edit AWS account ${account.name}`}
+      subtitle="Credentials the inputs use to read CloudHSM audit logs from CloudWatch Logs."
+      width={640}
+      testId="account"
+      invalid={Object.keys(errors).length > 0}
+      onAttempt={() => setShowErrors(true)}
+      onSave={save}
+      onClose={onClose}
     >
-      <form onSubmit={submit} noValidate>
-        <Modal.Header
-          title={isNew ? 'Add AWS account' : `Edit AWS account ${account.name}`}
-          subtitle="Credentials the inputs use to read CloudHSM audit logs from CloudWatch Logs."
-        />
-        <Modal.Body>
-          {serverError && (
-            <Message type="error" data-test="account-error">
-              {serverError}
-            </Message>
-          )}
+      <TextField
+        label="Account name"
+        required
+        disabled={!isNew}
+        help="Letters, digits, _ - and . only."
+        testId="account-name"
+        {...field('name')}
+      />
+      <FormField label="Authentication" required>
+        <RadioBar
+          value={draft.auth_type}
+          onChange={(_, { value }) =>
+            setDraft((current) => ({ ...current, auth_type: value as AuthType }))
+          }
+          data-test="account-auth-type"
+        >
+          <RadioBar.Option value="access_key" label="Access key" />
+          <RadioBar.Option value="default_chain" label="Host's default credentials" />
+        </RadioBar>
+      </FormField>
+      {draft.auth_type === 'default_chain' ? (
+        <Message type="info">
+          The input uses the AWS credentials of the Splunk host running it (instance profile,
+          environment or shared credentials file). No secret is stored in Splunk.
+        </Message>
+      ) : (
+        <>
           <TextField
-            label="Account name"
+            label="Access key ID"
             required
-            disabled={!isNew}
-            help="Letters, digits, _ - and . only."
-            testId="account-name"
-            {...field('name')}
+            placeholder="AKIA…"
+            testId="account-access-key-id"
+            {...field('access_key_id')}
           />
-          <FormField label="Authentication" required>
-            <RadioBar
-              value={draft.auth_type}
-              onChange={(_, { value }) =>
-                setDraft((current) => ({ ...current, auth_type: value as AuthType }))
-              }
-              data-test="account-auth-type"
+          {keepsSecret ? (
+            <FormField
+              label="Secret access key"
+              required
+              help="Kept encrypted in Splunk's storage/passwords. It is never shown again."
             >
-              <RadioBar.Option value="access_key" label="Access key" />
-              <RadioBar.Option value="default_chain" label="Host's default credentials" />
-            </RadioBar>
-          </FormField>
-          {draft.auth_type === 'default_chain' ? (
-            <Message type="info">
-              The input uses the AWS credentials of the Splunk host running it (instance profile,
-              environment or shared credentials file). No secret is stored in Splunk.
-            </Message>
+              <StoredSecret onReplace={() => setReplacing(true)} />
+            </FormField>
           ) : (
-            <>
-              <TextField
-                label="Access key ID"
-                required
-                placeholder="AKIA…"
-                testId="account-access-key-id"
-                {...field('access_key_id')}
-              />
-              {keepsSecret ? (
-                <FormField
-                  label="Secret access key"
-                  required
-                  help="Kept encrypted in Splunk's storage/passwords. It is never shown again."
-                >
-                  <StoredSecret onReplace={() => setReplacing(true)} />
-                </FormField>
-              ) : (
-                <TextField
-                  label="Secret access key"
-                  required
-                  type="password"
-                  placeholder={replacing ? 'New secret access key' : ''}
-                  help="Kept encrypted in Splunk's storage/passwords. It is never shown again."
-                  testId="account-secret"
-                  {...field('secret')}
-                />
-              )}
-            </>
+            <TextField
+              label="Secret access key"
+              required
+              type="password"
+              placeholder={replacing ? 'New secret access key' : ''}
+              help="Kept encrypted in Splunk's storage/passwords. It is never shown again."
+              testId="account-secret"
+              {...field('secret')}
+            />
           )}
-          <TextField
-            label="Role to assume"
-            placeholder="arn:aws:iam::123456789012:role/CloudHSMAuditReader"
-            help="Optional: an IAM role ARN, for cross-account access."
-            testId="account-role-arn"
-            {...field('role_arn')}
-          />
-          <TextField
-            label="External ID"
-            help="Optional: required if the role's trust policy asks for one."
-            testId="account-external-id"
-            {...field('external_id')}
-          />
-          <TextField
-            label="Role session name"
-            placeholder={DEFAULT_ROLE_SESSION_NAME}
-            testId="account-role-session-name"
-            {...field('role_session_name')}
-          />
-          <TextField
-            label="Endpoint URL"
-            help="Optional: a VPC or FIPS endpoint for CloudWatch Logs."
-            testId="account-endpoint-url"
-            {...field('endpoint_url')}
-          />
-          <TextField
-            label="HTTPS proxy"
-            help="Optional: https://proxy.example.com:3128, without credentials."
-            testId="account-https-proxy"
-            {...field('https_proxy')}
-          />
-        </Modal.Body>
-        <Modal.Footer>
-          <Button
-            appearance="secondary"
-            label="Cancel"
-            onClick={onClose}
-            data-test="account-cancel"
-          />
-          <Button
-            appearance="primary"
-            type="submit"
-            label={saving ? 'Saving…' : 'Save'}
-            disabled={saving}
-            data-test="account-save"
-          />
-        </Modal.Footer>
-      </form>
-    </Modal>
+        </>
+      )}
+      <TextField
+        label="Role to assume"
+        placeholder="arn:aws:iam::123456789012:role/CloudHSMAuditReader"
+        help="Optional: an IAM role ARN, for cross-account access."
+        testId="account-role-arn"
+        {...field('role_arn')}
+      />
+      <TextField
+        label="External ID"
+        help="Optional: required if the role's trust policy asks for one."
+        testId="account-external-id"
+        {...field('external_id')}
+      />
+      <TextField
+        label="Role session name"
+        placeholder={DEFAULT_ROLE_SESSION_NAME}
+        testId="account-role-session-name"
+        {...field('role_session_name')}
+      />
+      <TextField
+        label="Endpoint URL"
+        help="Optional: a VPC or FIPS endpoint for CloudWatch Logs."
+        testId="account-endpoint-url"
+        {...field('endpoint_url')}
+      />
+      <TextField
+        label="HTTPS proxy"
+        help="Optional: https://proxy.example.com:3128, without credentials."
+        testId="account-https-proxy"
+        {...field('https_proxy')}
+      />
+    </FormModal>
   );
 }
 

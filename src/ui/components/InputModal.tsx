@@ -4,20 +4,16 @@
  * shown at the top of this form, where the fix is made.
  */
 import React, { useState } from 'react';
-import Button from '@splunk/react-ui/Button';
 import CollapsiblePanel from '@splunk/react-ui/CollapsiblePanel';
-import Message from '@splunk/react-ui/Message';
-import Modal from '@splunk/react-ui/Modal';
 import Multiselect from '@splunk/react-ui/Multiselect';
 import RadioBar from '@splunk/react-ui/RadioBar';
 import Select from '@splunk/react-ui/Select';
 import { saveInput } from '../api/resources';
-import { errorText } from '../api/splunkd';
 import { emptyInput, validateInput, type InputDraft, type StartChoice } from '../model/input';
 import { AWS_REGIONS } from '../model/regions';
 import { FormField } from './FormField';
 import { TextField } from './TextField';
-import { useReturnFocus } from './useReturnFocus';
+import { FormModal } from './FormModal';
 
 export interface InputModalProps {
   /** The input to edit, or null to add one. */
@@ -95,14 +91,11 @@ export function InputModal({
   onClose,
   onSaved,
 }: InputModalProps) {
-  const returnFocus = useReturnFocus();
   const isNew = input === null;
   const [draft, setDraft] = useState<InputDraft>(
     () => input ?? emptyInput(accounts.length === 1 ? accounts[0] : ''),
   );
   const [showErrors, setShowErrors] = useState(false);
-  const [serverError, setServerError] = useState('');
-  const [saving, setSaving] = useState(false);
   const [advancedOpen, setAdvancedOpen] = useState(false);
 
   const errors = validateInput(draft, { isNew, existingNames, accounts });
@@ -116,186 +109,149 @@ export function InputModal({
   const knownIndexes =
     draft.index && !indexes.includes(draft.index) ? [...indexes, draft.index] : indexes;
 
-  async function submit(event?: React.FormEvent) {
-    event?.preventDefault();
-    setShowErrors(true);
-    if (ADVANCED.some(({ key }) => errors[key])) setAdvancedOpen(true);
-    if (Object.keys(errors).length > 0) return;
-    setSaving(true);
-    setServerError('');
-    try {
-      await saveInput({ ...draft, name: draft.name.trim() }, isNew);
-      onSaved(draft.name.trim());
-    } catch (error) {
-      setServerError(errorText(error));
-      setSaving(false);
-    }
+  async function save() {
+    await saveInput({ ...draft, name: draft.name.trim() }, isNew);
+    onSaved(draft.name.trim());
   }
 
   return (
-    <Modal
-      open
-      onRequestClose={onClose}
-      returnFocus={returnFocus}
-      style={{ width: 700 }}
-      data-test="input-modal"
+    <FormModal
+      title={isNew ? 'Add CloudHSM input' : `Edit input ${input.name}`}
+      subtitle="Collects the audit logs of CloudHSM clusters from CloudWatch Logs."
+      width={700}
+      testId="input"
+      invalid={Object.keys(errors).length > 0}
+      onAttempt={() => {
+        setShowErrors(true);
+        if (ADVANCED.some(({ key }) => errors[key])) setAdvancedOpen(true);
+      }}
+      onSave={save}
+      onClose={onClose}
     >
-      <form onSubmit={submit} noValidate>
-        <Modal.Header
-          title={isNew ? 'Add CloudHSM input' : `Edit input ${input.name}`}
-          subtitle="Collects the audit logs of CloudHSM clusters from CloudWatch Logs."
-        />
-        <Modal.Body>
-          {serverError && (
-            <Message type="error" data-test="input-error">
-              {serverError}
-            </Message>
-          )}
-          <TextField
-            label="Input name"
-            required
-            disabled={!isNew}
-            help="Letters, digits, _ - and . only."
-            testId="input-name"
-            {...field('name')}
-          />
-          <FormField
-            label="AWS account"
-            error={shown.account}
-            help="Add accounts on the AWS accounts tab."
-          >
-            <Select
-              value={draft.account}
-              onChange={(_, { value }) => update({ account: String(value) })}
-              error={!!shown.account}
-              data-test="input-account"
-            >
-              <Select.Option label="None: the host's default AWS credentials" value="" />
-              {accounts.map((name) => (
-                <Select.Option key={name} label={name} value={name} />
-              ))}
-            </Select>
-          </FormField>
-          <FormField
-            label="Regions"
-            required
-            error={shown.regions}
-            help="Type a code to add a region not listed."
-          >
-            <Multiselect
-              values={draft.regions}
-              onChange={(_, { values }) => update({ regions: values.map(String) })}
-              allowNewValues
-              error={!!shown.regions}
-              placeholder="Choose regions"
-              data-test="input-regions"
-            >
-              {AWS_REGIONS.map((region) => (
-                <Multiselect.Option
-                  key={region.code}
-                  label={region.code}
-                  description={region.label}
-                  value={region.code}
-                />
-              ))}
-            </Multiselect>
-          </FormField>
-          <FormField label="Clusters" required error={shown.clusters}>
-            <RadioBar
-              value={draft.discoverAll ? 'all' : 'list'}
-              onChange={(_, { value }) => update({ discoverAll: value === 'all' })}
-              data-test="input-cluster-mode"
-            >
-              <RadioBar.Option value="all" label="All clusters (discover)" />
-              <RadioBar.Option value="list" label="Only these" />
-            </RadioBar>
-          </FormField>
-          {!draft.discoverAll && (
-            <FormField
-              label="Cluster IDs or log groups"
-              required
-              help="cluster-abc123… or /aws/cloudhsm/cluster-abc123…"
-            >
-              <Multiselect
-                values={draft.clusters}
-                onChange={(_, { values }) => update({ clusters: values.map(String) })}
-                allowNewValues
-                error={!!shown.clusters}
-                placeholder="Type a cluster ID and press Enter"
-                data-test="input-clusters"
-              />
-            </FormField>
-          )}
-          <FormField
-            label="Start from"
-            required
-            help="Where a log stream without a checkpoint starts."
-          >
-            <Select
-              value={draft.startChoice}
-              onChange={(_, { value }) => update({ startChoice: value as StartChoice })}
-              data-test="input-start"
-            >
-              <Select.Option label="The last 7 days" value="-7d" />
-              <Select.Option label="Now (new records only)" value="now" />
-              <Select.Option label="A date" value="date" />
-            </Select>
-          </FormField>
-          {draft.startChoice === 'date' && (
-            <TextField
-              label="Start date"
-              required
-              help="ISO 8601, e.g. 2026-01-31 or 2026-01-31T08:00:00Z."
-              testId="input-start-date"
-              {...field('startDate')}
+      <TextField
+        label="Input name"
+        required
+        disabled={!isNew}
+        help="Letters, digits, _ - and . only."
+        testId="input-name"
+        {...field('name')}
+      />
+      <FormField
+        label="AWS account"
+        error={shown.account}
+        help="Add accounts on the AWS accounts tab."
+      >
+        <Select
+          value={draft.account}
+          onChange={(_, { value }) => update({ account: String(value) })}
+          error={!!shown.account}
+          data-test="input-account"
+        >
+          <Select.Option label="None: the host's default AWS credentials" value="" />
+          {accounts.map((name) => (
+            <Select.Option key={name} label={name} value={name} />
+          ))}
+        </Select>
+      </FormField>
+      <FormField
+        label="Regions"
+        required
+        error={shown.regions}
+        help="Type a code to add a region not listed."
+      >
+        <Multiselect
+          values={draft.regions}
+          onChange={(_, { values }) => update({ regions: values.map(String) })}
+          allowNewValues
+          error={!!shown.regions}
+          placeholder="Choose regions"
+          data-test="input-regions"
+        >
+          {AWS_REGIONS.map((region) => (
+            <Multiselect.Option
+              key={region.code}
+              label={region.code}
+              description={region.label}
+              value={region.code}
             />
-          )}
-          <TextField
-            label="Poll interval (s)"
-            required
-            testId="input-poll-interval"
-            {...field('pollInterval')}
+          ))}
+        </Multiselect>
+      </FormField>
+      <FormField label="Clusters" required error={shown.clusters}>
+        <RadioBar
+          value={draft.discoverAll ? 'all' : 'list'}
+          onChange={(_, { value }) => update({ discoverAll: value === 'all' })}
+          data-test="input-cluster-mode"
+        >
+          <RadioBar.Option value="all" label="All clusters (discover)" />
+          <RadioBar.Option value="list" label="Only these" />
+        </RadioBar>
+      </FormField>
+      {!draft.discoverAll && (
+        <FormField
+          label="Cluster IDs or log groups"
+          required
+          help="cluster-abc123… or /aws/cloudhsm/cluster-abc123…"
+        >
+          <Multiselect
+            values={draft.clusters}
+            onChange={(_, { values }) => update({ clusters: values.map(String) })}
+            allowNewValues
+            error={!!shown.clusters}
+            placeholder="Type a cluster ID and press Enter"
+            data-test="input-clusters"
           />
-          <FormField label="Index" help="Where the audit events are indexed.">
-            <Select
-              value={draft.index}
-              onChange={(_, { value }) => update({ index: String(value) })}
-              filter
-              data-test="input-index"
-            >
-              <Select.Option label="Splunk's default index (main)" value="" />
-              {knownIndexes.map((name) => (
-                <Select.Option key={name} label={name} value={name} />
-              ))}
-            </Select>
-          </FormField>
-          <CollapsiblePanel
-            title="Advanced settings"
-            open={advancedOpen}
-            onChange={(_, { action }) => setAdvancedOpen(action === 'open')}
-            data-test="input-advanced"
-          >
-            {ADVANCED.map(({ key, ...props }) => (
-              <TextField key={key} {...props} {...field(key)} />
-            ))}
-          </CollapsiblePanel>
-        </Modal.Body>
-        <Modal.Footer>
-          <Button
-            appearance="secondary"
-            label="Cancel"
-            onClick={onClose}
-            data-test="input-cancel"
-          />
-          <Button
-            appearance="primary"
-            type="submit"
-            label={saving ? 'Saving…' : 'Save'}
-            disabled={saving}
-            data-test="input-save"
-          />
-        </Modal.Footer>
-      </form>
-    </Modal>
+        </FormField>
+      )}
+      <FormField label="Start from" required help="Where a log stream without a checkpoint starts.">
+        <Select
+          value={draft.startChoice}
+          onChange={(_, { value }) => update({ startChoice: value as StartChoice })}
+          data-test="input-start"
+        >
+          <Select.Option label="The last 7 days" value="-7d" />
+          <Select.Option label="Now (new records only)" value="now" />
+          <Select.Option label="A date" value="date" />
+        </Select>
+      </FormField>
+      {draft.startChoice === 'date' && (
+        <TextField
+          label="Start date"
+          required
+          help="ISO 8601, e.g. 2026-01-31 or 2026-01-31T08:00:00Z."
+          testId="input-start-date"
+          {...field('startDate')}
+        />
+      )}
+      <TextField
+        label="Poll interval (s)"
+        required
+        testId="input-poll-interval"
+        {...field('pollInterval')}
+      />
+      <FormField label="Index" help="Where the audit events are indexed.">
+        <Select
+          value={draft.index}
+          onChange={(_, { value }) => update({ index: String(value) })}
+          filter
+          data-test="input-index"
+        >
+          <Select.Option label="Splunk's default index (main)" value="" />
+          {knownIndexes.map((name) => (
+            <Select.Option key={name} label={name} value={name} />
+          ))}
+        </Select>
+      </FormField>
+      <CollapsiblePanel
+        title="Advanced settings"
+        open={advancedOpen}
+        onChange={(_, { action }) => setAdvancedOpen(action === 'open')}
+        data-test="input-advanced"
+      >
+        {ADVANCED.map(({ key, ...props }) => (
+          <TextField key={key} {...props} {...field(key)} />
+        ))}
+      </CollapsiblePanel>
+    </FormModal>
   );
 }

@@ -50,3 +50,8 @@ export async function chooseOption(user: User, select: HTMLElement, label: strin
   await user.click(select);
   await user.click(await screen.findByRole('option', { name: label }));
 }
+
+/** A button of a table row, found once the row is on the page. */
+export async function rowButton(rowTestId: string, name: string): Promise<HTMLElement> {
+  return within(await screen.findByTestId(rowTestId)).getByRole('button', { name });
+}
