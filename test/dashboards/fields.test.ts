@@ -99,6 +99,12 @@ describe('the field checker can fail', () => {
     expect(unknownFields(spl, context)).toEqual([]);
   });
 
+  it('reads subsearches and appendpipe', () => {
+    const spl =
+      '`cloudhsm_audit` [search `cloudhsm_audit` opcode="CN_LOGIN" | fields sesion_handle] | stats count by hsm_id | appendpipe [stats count as hsms | eval note="total"] | where isnotnull(note) OR hsms>0';
+    expect(unknownFields(spl, context)).toEqual([{ field: 'sesion_handle', command: 'fields' }]);
+  });
+
   it('refuses a command it cannot read instead of passing it', () => {
     expect(() => unknownFields('`cloudhsm_audit` | transaction session_handle', context)).toThrow(
       /unsupported command/,

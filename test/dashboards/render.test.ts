@@ -10,6 +10,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { buildHarness, launchBrowser } from './lib/harness';
+import { openHarness, panelStates, received, screenshot, waitUntilSettled } from './lib/page';
 import { completeQuery, defaultTokenValues, searchIds } from './lib/tokens';
 import { REPO, studioViews, type Definition, type StudioView } from './lib/views';
 
@@ -20,12 +21,6 @@ interface ColumnData {
   fields: { name: string }[];
   columns: unknown[][];
 }
-interface Received {
-  id: string;
-  query: string;
-  answered: boolean;
-}
-
 /** How the test changes a filter on each dashboard, and what the token then holds. */
 const FILTER_CHANGE: Record<
   string,
@@ -77,92 +72,8 @@ afterAll(async () => {
   await browser?.close();
 });
 
-async function openHarness(problems: string[]): Promise<Page> {
-  const page = await browser.newPage({
-    viewport: { width: 1480, height: 1000 },
-    reducedMotion: 'reduce',
-  });
-  page.on('console', (m) => {
-    if (m.type() === 'error') problems.push(`console error: ${m.text()}`);
-  });
-  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-  // Nothing but the harness's own files: any other request is a bug (no network in tests).
-  await page.route(/^(?!file:)/, (route) => {
-    problems.push(`unexpected request: ${route.request().url()}`);
-    return route.abort();
-  });
-  await page.goto(HARNESS_URL);
-  return page;
-}
-
-/** Per panel: still loading, error shown, waiting for input, and what it shows. */
-async function panelStates(page: Page) {
-  return page.$$eval('[data-test="viz-item"]', (items) =>
-    items.map((item) => ({
-      id: item.getAttribute('data-id'),
-      loading: !!item.querySelector('[data-test="icon-placeholder"]'),
-      waiting: !!item.querySelector('[data-test="viz-waiting-for-input"]'),
-      error: !!item.querySelector(
-        '[data-test="dashboard-message"] [data-test-type="error"], svg[aria-label="Error"]',
-      ),
-      message: item.querySelector('[data-test="dashboard-message"]')?.textContent ?? '',
-      cells: item.querySelectorAll('[data-test="cell"]').length,
-      majorValue: item.querySelector('[data-test="majorValue"]')?.textContent ?? '',
-      graphics: item.querySelectorAll('.highcharts-point, .highcharts-graph').length,
-      text: (item.textContent ?? '').trim().length,
-    })),
-  );
-}
-
-/**
- * Waits until no panel is loading or waiting for input, and every chart has drawn its series and
- * stopped moving (Highcharts animates: two polls in a row must see the same geometry).
- */
-async function waitUntilSettled(page: Page, panels: number): Promise<void> {
-  await page.waitForFunction(
-    (count) => {
-      const w = window as unknown as { settleSignature?: string };
-      const items = [...document.querySelectorAll('[data-test="viz-item"]')];
-      const busy =
-        items.length !== count ||
-        items.some((i) =>
-          i.querySelector('[data-test="icon-placeholder"], [data-test="viz-waiting-for-input"]'),
-        );
-      const charts = items.filter((i) => i.querySelector('[data-test="charting-container"]'));
-      const drawn = charts.every((i) => i.querySelector('.highcharts-point, .highcharts-graph'));
-      const signature = charts
-        .flatMap((i) => [...i.querySelectorAll('.highcharts-series-group *')])
-        .map(
-          (e) =>
-            `${e.getAttribute('d') ?? ''}${e.getAttribute('height') ?? ''}${e.getAttribute('transform') ?? ''}`,
-        )
-        .join('|');
-      const still = signature === w.settleSignature;
-      w.settleSignature = signature;
-      return !busy && drawn && still;
-    },
-    panels,
-    { timeout: 60_000, polling: 300 },
-  );
-}
-
-/**
- * Screenshot of the whole dashboard. The viewport is first made as tall as the page, then the
- * charts are left to redraw: a full-page capture of a shorter viewport resizes the page while
- * capturing, and Highcharts would be caught mid-redraw.
- */
-async function screenshot(page: Page, panels: number, file: string): Promise<void> {
-  const height = await page.evaluate(() => document.documentElement.scrollHeight);
-  await page.setViewportSize({ width: 1480, height });
-  await waitUntilSettled(page, panels);
-  await page.screenshot({ path: path.join(SCREENSHOTS, file) });
-}
-
-const received = (page: Page) =>
-  page.evaluate(() => window.dashboardHarness.received) as Promise<Received[]>;
-
 it('the saved Dashboard Studio schema is the one the installed @splunk packages generate', async () => {
-  const page = await openHarness([]);
+  const page = await openHarness(browser, HARNESS_URL, []);
   const schema = await page.evaluate(() => window.dashboardHarness.schema());
   await page.close();
   if (process.env.UPDATE_DASHBOARD_SCHEMA === '1') fs.writeFileSync(SCHEMA, JSON.stringify(schema));
@@ -171,7 +82,7 @@ it('the saved Dashboard Studio schema is the one the installed @splunk packages 
 
 it('shows an error, and records it, when a search has no answer', async () => {
   const problems: string[] = [];
-  const page = await openHarness(problems);
+  const page = await openHarness(browser, HARNESS_URL, problems);
   const definition = {
     dataSources: {
       ds_one: { type: 'ds.search', options: { query: '`cloudhsm_audit` | stats count' } },
@@ -214,7 +125,7 @@ describe.each(studioViews().map((v) => [v.name, v]))('%s renders', (name, view) 
   });
 
   it('renders every panel with data and no error', async () => {
-    page = await openHarness(problems);
+    page = await openHarness(browser, HARNESS_URL, problems);
     await page.evaluate(([d, a]) => window.dashboardHarness.render(d as object, a as never), [
       def,
       answersFor(def, data, [defaults, changed]),
@@ -246,7 +157,7 @@ describe.each(studioViews().map((v) => [v.name, v]))('%s renders', (name, view) 
     expect([...new Set(searches.map((r) => r.query))].sort()).toEqual(
       [...new Set(searchIds(def).map((id) => completeQuery(def, id, defaults)))].sort(),
     );
-    await screenshot(page, panels, `${name}.png`);
+    await screenshot(page, panels, path.join(SCREENSHOTS, `${name}.png`));
     expect(problems).toEqual([]);
   }, 180_000);
 
@@ -306,7 +217,11 @@ describe.each(studioViews().map((v) => [v.name, v]))('%s renders', (name, view) 
     expect(expected.filter((q) => !after.some((r) => r.query === q))).toEqual([]);
     const states = await panelStates(page);
     expect(states.filter((s) => s.error)).toEqual([]);
-    await screenshot(page, Object.keys(def.visualizations).length, `${name}-filtered.png`);
+    await screenshot(
+      page,
+      Object.keys(def.visualizations).length,
+      path.join(SCREENSHOTS, `${name}-filtered.png`),
+    );
     expect(problems).toEqual([]);
     await page.close();
   }, 180_000);
