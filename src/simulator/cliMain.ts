@@ -10,14 +10,15 @@ import { SimulatorWriter, type WriteReport } from './writer';
 
 function summary(simulation: Simulation, report: WriteReport | undefined): string {
   const lines: string[] = [];
+  const counts = new Map<string, number>();
+  for (const record of simulation.records) {
+    const key = `${record.logGroupName} ${record.logStreamName}`;
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
   for (const cluster of simulation.clusters) {
     lines.push(`${cluster.logGroupName} (${cluster.hsmType})`);
     for (const stream of cluster.streams) {
-      const records = simulation.records.filter(
-        (record) =>
-          record.logGroupName === cluster.logGroupName &&
-          record.logStreamName === stream.logStreamName,
-      );
+      const written = counts.get(`${cluster.logGroupName} ${stream.logStreamName}`) ?? 0;
       const notes = [
         stream.kind === 'certstore'
           ? 'certificate storage JSON'
@@ -28,7 +29,7 @@ function summary(simulation: Simulation, report: WriteReport | undefined): strin
         stream.addedMidRun ? `added mid-run, replaces ${stream.replaces}` : undefined,
         stream.retiredMidRun ? 'replaced mid-run' : undefined,
       ].filter(Boolean);
-      lines.push(`  ${stream.logStreamName}: ${records.length} records (${notes.join(', ')})`);
+      lines.push(`  ${stream.logStreamName}: ${written} records (${notes.join(', ')})`);
     }
   }
   for (const gap of simulation.gaps) {

@@ -22,7 +22,7 @@ import {
   USER_TYPE,
 } from './vocabulary';
 
-export type { DraftRecord, HsmState } from './recorder';
+export { draftText, type DraftRecord, type HsmState } from './recorder';
 
 export interface ClusterOptions {
   /** HSMs at the start. */

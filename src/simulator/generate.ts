@@ -3,7 +3,7 @@
  * CloudWatch Logs, plus what was deliberately skipped (gaps), delivered late or put twice. No AWS, no clock
  * unless no start or end time is given; the same options and seed always give the same result.
  */
-import { ClusterModel, type DraftRecord } from './cluster';
+import { ClusterModel, draftText, type DraftRecord } from './cluster';
 import { certstoreRecords } from './certstore';
 import { chooseDuplicates, chooseGaps, chooseLate } from './irregularities';
 import { Rng } from './random';
@@ -28,28 +28,32 @@ function share(total: number, parts: number, index: number): number {
 export function generate(options: SimulationOptions = {}): Simulation {
   const seed = String(options.seed ?? 1);
   if (options.startTime !== undefined) return build(options, seed, options.startTime);
-  // Anchor the end: a dry run at time 0 gives the span (the timeline does not depend on the start).
-  const probe = build(options, seed, 0);
-  // A loop, not Math.max(...spread): a spread of a million records overflows the call stack.
+  // Anchor the end: the cluster timelines run from time 0 give the span (they do not depend on
+  // the start), without making any record text. Records are in time order within a cluster, and
+  // certificate-storage records lie within the audit records' span.
   let span = 0;
-  for (const record of probe.records) if (record.timestamp > span) span = record.timestamp;
+  for (const { model } of runClusters(options, seed, 0)) {
+    const last = model.records[model.records.length - 1];
+    if (last) span = Math.max(span, Math.floor(last.usecs / 1000));
+  }
   const end = options.endTime ?? Date.now() - 60_000;
   return build(options, seed, end - span);
 }
 
-function build(options: SimulationOptions, seed: string, startMs: number): Simulation {
+interface ClusterRun {
+  index: number;
+  rng: Rng;
+  hsmType: HsmType;
+  gapSizes: number[];
+  model: ClusterModel;
+}
+
+function runClusters(options: SimulationOptions, seed: string, startMs: number): ClusterRun[] {
   const root = new Rng(seed);
   const clusterCount = options.clusters ?? DEFAULTS.clusters;
   const records = options.records ?? DEFAULTS.records;
   const gapsTotal = options.gaps ?? 0;
-  const lateTotal = options.late ?? 0;
-  const clusters: ClusterInfo[] = [];
-  const all: Array<SimulatedRecord & { order: number }> = [];
-  const gaps: Gap[] = [];
-  const late: SimulatedRecord[] = [];
-  const duplicates: SimulatedRecord[] = [];
-
-  for (let index = 0; index < clusterCount; index += 1) {
+  return Array.from({ length: clusterCount }, (_, index) => {
     const rng = root.fork(`cluster-${index}`);
     const hsmType: HsmType =
       options.hsmType === 'mixed' || options.hsmType === undefined
@@ -72,6 +76,21 @@ function build(options: SimulationOptions, seed: string, startMs: number): Simul
       extraLines: options.extraLines,
       hsm2m: hsmType === 'hsm2m.medium',
     }).run();
+    return { index, rng, hsmType, gapSizes, model };
+  });
+}
+
+function build(options: SimulationOptions, seed: string, startMs: number): Simulation {
+  const clusterCount = options.clusters ?? DEFAULTS.clusters;
+  const records = options.records ?? DEFAULTS.records;
+  const lateTotal = options.late ?? 0;
+  const clusters: ClusterInfo[] = [];
+  const all: Array<SimulatedRecord & { order: number }> = [];
+  const gaps: Gap[] = [];
+  const late: SimulatedRecord[] = [];
+  const duplicates: SimulatedRecord[] = [];
+
+  for (const { index, rng, hsmType, gapSizes, model } of runClusters(options, seed, startMs)) {
     const logGroupName = `/aws/cloudhsm/${model.clusterId}`;
     const toRecord = (draft: DraftRecord): SimulatedRecord => ({
       logGroupName,
@@ -84,7 +103,7 @@ function build(options: SimulationOptions, seed: string, startMs: number): Simul
       opcode: draft.opcode,
       usecs: draft.usecs,
       timestamp: Math.floor(draft.usecs / 1000),
-      message: draft.message,
+      message: draftText(draft),
       ingestDelayMs: 0,
       duplicate: false,
     });

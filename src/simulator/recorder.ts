@@ -27,12 +27,18 @@ export interface HsmState {
   session: number;
 }
 
+/** A record before its text is made (formatting is most of the cost; a probe run skips it). */
 export interface DraftRecord {
   hsm: HsmState;
   seq: number;
   usecs: number;
   opcode: string;
-  message: string;
+  fields: AuditFields;
+  separator: SeparatorStyle;
+}
+
+export function draftText(draft: DraftRecord): string {
+  return formatAuditRecord(draft.fields, draft.separator);
 }
 
 export type User = { name: string; type: Coded };
@@ -94,7 +100,8 @@ export class Recorder {
       seq: full.seq,
       usecs: this.now,
       opcode: fields.opcode.name,
-      message: formatAuditRecord(full, hsm.separator),
+      fields: full,
+      separator: hsm.separator,
     });
   }
 
