@@ -12,6 +12,9 @@ import {
   PutLogEventsCommand,
   type CloudWatchLogsClient,
 } from '@aws-sdk/client-cloudwatch-logs';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { startMoto, type MotoServer } from './moto';
 import { logsClient } from './logsClient';
 
@@ -65,6 +68,17 @@ describe('moto server lifecycle', () => {
     const { logGroups } = await west.send(new DescribeLogGroupsCommand({}));
     west.destroy();
     expect(logGroups).toEqual([]);
+  });
+
+  it('says how to install moto when the virtual environment is missing', async () => {
+    const empty = mkdtempSync(path.join(tmpdir(), 'no-venv-'));
+    try {
+      await expect(startMoto({ venv: empty })).rejects.toThrow(
+        /moto_server is missing; run bash scripts\/setup\.sh/,
+      );
+    } finally {
+      rmSync(empty, { recursive: true, force: true });
+    }
   });
 
   it('accepts any credentials', async () => {

@@ -115,9 +115,14 @@ function repositoryRoot(): string {
 /** How long moto may take to start: its imports take 2–5 s on a busy machine. */
 const START_TIMEOUT_MS = 60_000;
 
-export async function startMoto(): Promise<MotoServer> {
+export interface MotoOptions {
+  /** The Python virtual environment holding moto; default `.venv` at the repository root. */
+  venv?: string;
+}
+
+export async function startMoto(options: MotoOptions = {}): Promise<MotoServer> {
   const root = repositoryRoot();
-  const binary = path.join(root, '.venv', 'bin', 'moto_server');
+  const binary = path.join(options.venv ?? path.join(root, '.venv'), 'bin', 'moto_server');
   if (!existsSync(binary)) {
     throw new Error(`moto: ${path.relative(root, binary)} is missing; run bash scripts/setup.sh`);
   }
