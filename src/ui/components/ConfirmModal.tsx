@@ -1,10 +1,10 @@
 /** Asks before a destructive action, runs it, and shows splunkd's refusal in place if it fails. */
-import { errorText } from '../api/splunkd';
-import React, { useState } from 'react';
+import React from 'react';
 import Button from '@splunk/react-ui/Button';
 import Message from '@splunk/react-ui/Message';
 import Modal from '@splunk/react-ui/Modal';
 import P from '@splunk/react-ui/Paragraph';
+import { useAction } from './useAction';
 import { useReturnFocus } from './useReturnFocus';
 
 export interface ConfirmModalProps {
@@ -23,19 +23,7 @@ export function ConfirmModal({
   onClose,
 }: ConfirmModalProps) {
   const returnFocus = useReturnFocus();
-  const [error, setError] = useState('');
-  const [busy, setBusy] = useState(false);
-
-  async function confirm() {
-    setBusy(true);
-    setError('');
-    try {
-      await onConfirm();
-    } catch (failure) {
-      setError(errorText(failure));
-      setBusy(false);
-    }
-  }
+  const { busy, error, run } = useAction();
 
   return (
     <Modal
@@ -64,7 +52,7 @@ export function ConfirmModal({
         <Button
           appearance="destructive"
           label={confirmLabel}
-          onClick={confirm}
+          onClick={() => run(onConfirm)}
           disabled={busy}
           data-test="confirm-ok"
         />

@@ -3,14 +3,14 @@
  * opening the app goes to its dashboards instead of this page. The page stays reachable from the
  * app's navigation.
  */
-import { errorText } from '../api/splunkd';
-import React, { useState } from 'react';
+import React from 'react';
 import Button from '@splunk/react-ui/Button';
 import Message from '@splunk/react-ui/Message';
 import P from '@splunk/react-ui/Paragraph';
 import { finishSetup } from '../api/resources';
 import { FINISH_NEED } from '../model/permissions';
 import { PanelHeader } from './PanelHeader';
+import { useAction } from './useAction';
 
 export interface FinishPanelProps {
   configured: boolean;
@@ -27,20 +27,12 @@ export function FinishPanel({
   enabledInputCount,
   onFinished,
 }: FinishPanelProps) {
-  const [error, setError] = useState('');
-  const [busy, setBusy] = useState(false);
-
-  async function finish() {
-    setBusy(true);
-    setError('');
-    try {
+  const { busy, error, run } = useAction();
+  const finish = () =>
+    run(async () => {
       await finishSetup();
       onFinished();
-    } catch (failure) {
-      setError(errorText(failure));
-    }
-    setBusy(false);
-  }
+    });
 
   return (
     <section data-test="finish-panel">

@@ -3,11 +3,11 @@
  * the fields (where the fix is made), and Cancel / Save. Saving runs only when the form's own
  * checks pass; while it runs Save says so; a failure keeps the form open with the message.
  */
-import React, { useState } from 'react';
+import React from 'react';
 import Button from '@splunk/react-ui/Button';
 import Message from '@splunk/react-ui/Message';
 import Modal from '@splunk/react-ui/Modal';
-import { errorText } from '../api/splunkd';
+import { useAction } from './useAction';
 import { useReturnFocus } from './useReturnFocus';
 
 export interface FormModalProps {
@@ -38,21 +38,12 @@ export function FormModal({
   children,
 }: FormModalProps) {
   const returnFocus = useReturnFocus();
-  const [serverError, setServerError] = useState('');
-  const [saving, setSaving] = useState(false);
+  const { busy: saving, error: serverError, run } = useAction();
 
-  async function submit(event: React.FormEvent) {
+  function submit(event: React.FormEvent) {
     event.preventDefault();
     onAttempt();
-    if (invalid) return;
-    setSaving(true);
-    setServerError('');
-    try {
-      await onSave();
-    } catch (error) {
-      setServerError(errorText(error));
-      setSaving(false);
-    }
+    if (!invalid) void run(onSave);
   }
 
   return (

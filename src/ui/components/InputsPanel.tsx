@@ -1,5 +1,4 @@
 /** The inputs tab: the `cloudhsm_audit` inputs with add / edit / enable / disable / delete. */
-import { errorText } from '../api/splunkd';
 import React, { useState } from 'react';
 import Button from '@splunk/react-ui/Button';
 import Message from '@splunk/react-ui/Message';
@@ -10,6 +9,7 @@ import type { InputDraft, InputSummary } from '../model/input';
 import { ConfirmModal } from './ConfirmModal';
 import { InputModal } from './InputModal';
 import { PanelHeader } from './PanelHeader';
+import { useAction } from './useAction';
 
 export interface InputsPanelProps {
   inputs: InputSummary[];
@@ -23,19 +23,15 @@ export function InputsPanel({ inputs, accounts, indexes, canManage, onChanged }:
   const [editing, setEditing] = useState<{ input: InputDraft | null } | null>(null);
   const [deleting, setDeleting] = useState<string | null>(null);
   const [notice, setNotice] = useState('');
-  const [error, setError] = useState('');
+  const { error, run } = useAction();
 
-  async function toggle(input: InputSummary) {
-    setError('');
-    setNotice('');
-    try {
+  const toggle = (input: InputSummary) =>
+    run(async () => {
+      setNotice('');
       await setInputEnabled(input.name, input.disabled);
       setNotice(`Input "${input.name}" was ${input.disabled ? 'enabled' : 'disabled'}.`);
       await onChanged();
-    } catch (failure) {
-      setError(errorText(failure));
-    }
-  }
+    });
 
   return (
     <section data-test="inputs-panel">
