@@ -38,5 +38,8 @@ export const AWS_REGIONS: readonly { code: string; label: string }[] = [
   { code: 'cn-northwest-1', label: 'China (Ningxia)' },
 ];
 
-/** The shape of a region code, to catch typos before splunkd runs the collector's validation. */
-export const REGION_PATTERN = /^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$/;
+/**
+ * The shape of a region code, as the collector checks it (src/config/values.ts), to catch typos
+ * before splunkd runs the collector's validation.
+ */
+export const REGION_PATTERN = /^[a-z]{2}(?:-(?:gov|iso|isob|isoe|isof))?-[a-z]+-\d{1,2}$/;
