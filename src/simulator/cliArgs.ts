@@ -42,6 +42,7 @@ per HSM), seeded so that a run repeats exactly.
   --late-max-minutes N      how late at most (default 15)
   --duplicates N            records put twice, as a retried PutLogEvents does (default 0)
   --replace-hsm             replace one HSM per cluster halfway (a new stream appears)
+  --reboot-hsm              reboot one HSM per cluster at two thirds (its reboot counter changes)
   --start-time TIME         first record's time (ISO 8601 or epoch ms); default: so the run ends
                             a minute ago. CloudWatch Logs refuses events older than 14 days.
   --mean-interval-ms N      mean pause between two activities of a cluster (default 2000)
@@ -67,6 +68,7 @@ const OPTIONS = {
   'late-max-minutes': { type: 'string' },
   duplicates: { type: 'string' },
   'replace-hsm': { type: 'boolean' },
+  'reboot-hsm': { type: 'boolean' },
   'start-time': { type: 'string' },
   'mean-interval-ms': { type: 'string' },
   manifest: { type: 'string' },
@@ -160,6 +162,7 @@ export function parseCliArgs(argv: readonly string[], env: NodeJS.ProcessEnv = {
     lateMaxMinutes: integer('late-max-minutes', values['late-max-minutes'], 1, 24 * 60),
     duplicates: integer('duplicates', values.duplicates, 0, 1_000_000),
     replaceHsm: values['replace-hsm'] ?? false,
+    rebootHsm: values['reboot-hsm'] ?? false,
     startTime: time('start-time', values['start-time']),
     meanIntervalMs: integer('mean-interval-ms', values['mean-interval-ms'], 1, 86_400_000),
   };

@@ -28,6 +28,9 @@ function summary(simulation: Simulation, report: WriteReport | undefined): strin
         stream.initializer ? 'initialized the cluster' : undefined,
         stream.addedMidRun ? `added mid-run, replaces ${stream.replaces}` : undefined,
         stream.retiredMidRun ? 'replaced mid-run' : undefined,
+        stream.reboot
+          ? `rebooted at seq 0x${stream.reboot.seq.toString(16)}: counter 0x${stream.reboot.from.toString(16)} → 0x${stream.reboot.to.toString(16)}`
+          : undefined,
       ].filter(Boolean);
       lines.push(`  ${stream.logStreamName}: ${written} records (${notes.join(', ')})`);
     }

@@ -35,6 +35,8 @@ export interface ClusterOptions {
   meanIntervalMs: number;
   /** Replace one HSM when this many records were produced (new stream starting with a login). */
   replaceAfter?: number;
+  /** Reboot one HSM when this many records were produced (its reboot counter goes up by one). */
+  rebootAfter?: number;
   /** Force one separator style on every stream; default: chosen per stream. */
   separator?: SeparatorStyle;
   /** Force verbose lines on (true) or off (false) for every stream; default: chosen per stream. */
@@ -70,11 +72,16 @@ export class ClusterModel {
     this.recorder.pause(this.options.meanIntervalMs);
     this.coSession(this.users.get('admin') as User, 2);
     let replaced = false;
+    let rebooted = false;
     while (!this.recorder.done) {
-      const { replaceAfter } = this.options;
+      const { replaceAfter, rebootAfter } = this.options;
       if (!replaced && replaceAfter !== undefined && this.records.length >= replaceAfter) {
         this.replaceHsm();
         replaced = true;
+      }
+      if (!rebooted && rebootAfter !== undefined && this.records.length >= rebootAfter) {
+        this.rebootHsm();
+        rebooted = true;
       }
       this.recorder.pause(this.options.meanIntervalMs);
       this.activity();
@@ -109,6 +116,18 @@ export class ClusterModel {
     if (!victim) return;
     victim.status = 'retired';
     this.addHsm({ addedMidRun: true, replaces: victim.hsmId });
+  }
+
+  /**
+   * A hardware reboot: the HSM's reboot counter goes up by one and its sessions end. Its stream and
+   * sequence numbers continue (inferred: AWS does not say whether a reboot restarts them).
+   */
+  private rebootHsm(): void {
+    const hsm = this.rng.pick(this.active());
+    const from = hsm.rebootCounter;
+    hsm.rebootCounter = (from + 1) >>> 0;
+    hsm.reboot = { seq: hsm.seq, from, to: hsm.rebootCounter };
+    this.recorder.advance(60_000, 300_000); // a reboot takes minutes
   }
 
   private active(): HsmState[] {

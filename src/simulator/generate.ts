@@ -72,6 +72,7 @@ function runClusters(options: SimulationOptions, seed: string, startMs: number):
       startUsecs: (startMs + rng.int(0, 5_000)) * 1000 + rng.int(0, 999),
       meanIntervalMs: options.meanIntervalMs ?? DEFAULTS.meanIntervalMs,
       replaceAfter: options.replaceHsm ? Math.floor(target / 2) : undefined,
+      rebootAfter: options.rebootHsm ? Math.floor((target * 2) / 3) : undefined,
       separator: options.separator,
       extraLines: options.extraLines,
       hsm2m: hsmType === 'hsm2m.medium',
@@ -99,7 +100,7 @@ function build(options: SimulationOptions, seed: string, startMs: number): Simul
       hsmId: draft.hsm.hsmId,
       kind: 'audit',
       seq: draft.seq,
-      rebootCounter: draft.hsm.rebootCounter,
+      rebootCounter: draft.fields.rebootCounter,
       opcode: draft.opcode,
       usecs: draft.usecs,
       timestamp: Math.floor(draft.usecs / 1000),
@@ -138,7 +139,8 @@ function build(options: SimulationOptions, seed: string, startMs: number): Simul
       retiredMidRun: hsm.status === 'retired',
       separator: hsm.separator,
       extraLines: hsm.extraLines,
-      rebootCounter: hsm.rebootCounter,
+      rebootCounter: hsm.reboot?.from ?? hsm.rebootCounter,
+      ...(hsm.reboot ? { reboot: hsm.reboot } : {}),
       sequenceCount: hsm.seq,
     }));
     if (hsmType === 'hsm2m.medium') {

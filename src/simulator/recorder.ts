@@ -25,6 +25,8 @@ export interface HsmState {
   replaces?: string;
   /** Session handle of this HSM's side of the current mirrored login. */
   session: number;
+  /** Set when the HSM rebooted mid-run: the first sequence number logged with the new counter. */
+  reboot?: { seq: number; from: number; to: number };
 }
 
 /** A record before its text is made (formatting is most of the cost; a probe run skips it). */

@@ -43,6 +43,11 @@ export interface SimulationOptions {
   duplicates?: number;
   /** Replace one HSM of each cluster halfway through (a new stream starting with a login). */
   replaceHsm?: boolean;
+  /**
+   * Reboot one HSM of each cluster at two thirds of the run: its reboot counter goes up by one
+   * from the next record on; its sequence numbers continue.
+   */
+  rebootHsm?: boolean;
 }
 
 /** One record as written: the manifest entry tests check the collector's output against. */
@@ -81,7 +86,10 @@ export interface StreamInfo {
   retiredMidRun: boolean;
   separator: SeparatorStyle | null;
   extraLines: boolean;
+  /** The reboot counter of the stream's first record. */
   rebootCounter: number | null;
+  /** When the HSM rebooted mid-run: the first sequence number with the new counter, old and new. */
+  reboot?: { seq: number; from: number; to: number };
   /** Sequence numbers used (written or skipped): 0 … sequenceCount − 1. */
   sequenceCount: number;
 }

@@ -450,6 +450,31 @@ describe('on-demand irregularities', () => {
     ).toBe(true);
   });
 
+  it('reboots an HSM on demand: its reboot counter goes up by one, its sequence numbers continue', () => {
+    const sim = generate({
+      seed: 'reboot',
+      records: 300,
+      hsms: 3,
+      rebootHsm: true,
+      startTime: START,
+    });
+    const rebooted = sim.clusters[0]?.streams.filter((s) => s.reboot) ?? [];
+    expect(rebooted).toHaveLength(1);
+    const stream = rebooted[0] as NonNullable<(typeof rebooted)[number]>;
+    const reboot = stream.reboot as { seq: number; from: number; to: number };
+    expect(reboot.to).toBe(reboot.from + 1);
+    expect(stream.rebootCounter).toBe(reboot.from);
+    const records =
+      byStream(sim).get(`${sim.clusters[0]?.logGroupName} ${stream.logStreamName}`) ?? [];
+    expect(records.map((r) => r.seq)).toEqual(records.map((_, i) => i));
+    for (const record of records) {
+      const expected = (record.seq as number) < reboot.seq ? reboot.from : reboot.to;
+      expect(record.rebootCounter).toBe(expected);
+      expect(line(record, 'Reboot counter')).toBe(`0x${expected.toString(16)}`);
+    }
+    expect(records.some((r) => (r.seq as number) >= reboot.seq)).toBe(true);
+  });
+
   it('anchors the end near the given end time when no start is given', () => {
     const end = Date.UTC(2026, 5, 1);
     const sim = generate({ seed: 'anchor', records: 100, endTime: end });
