@@ -6,7 +6,10 @@
  *   const { simulation, report } = await simulate({ client, seed: 42 }); // both at once
  *
  * `generate` is pure (records in memory); `sim.records` is the put order and the manifest of
- * every record written; `sim.gaps` lists what was skipped; `sim.late` what is put late.
+ * every record written; `sim.gaps` lists what was skipped; `sim.late` what is put late;
+ * `sim.duplicates` the second copies of records put twice. Writing a prefix of `sim.records`,
+ * then the rest, makes streams and groups appear while a collector runs (a replaced HSM's stream
+ * is created when its first record is put).
  */
 import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { generate, type Simulation, type SimulationOptions } from './generate';
