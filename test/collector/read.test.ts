@@ -255,3 +255,63 @@ describe('collector against moto, through the launcher', () => {
     expect(run.stderr()).toMatch(/^INFO health .*records_written_total=\d+/m);
   });
 });
+
+describe('collector across a graceful restart, against moto', () => {
+  let session: TestSession;
+  beforeAll(async () => {
+    session = await openSession();
+  });
+  afterAll(async () => session?.close());
+
+  it('reports a reboot, writes records CloudWatch holds twice only once, and resumes after SIGTERM', async () => {
+    const sim = generate({
+      seed: 'reboot',
+      clusters: 1,
+      hsms: 3,
+      records: 600,
+      rebootHsm: true,
+      duplicates: 6,
+      hsmType: 'hsm2m.medium',
+    });
+    expect(sim.duplicates.length).toBe(6);
+    const unique = sim.records.filter((r) => !r.duplicate);
+    const half = Math.floor(sim.records.length / 2);
+    const writer = new SimulatorWriter(session.client);
+    await writer.write(sim.records.slice(0, half));
+    const options = input(session, 'restart', {});
+    const first = session.start(options, 'restart-1', AWS_ENV);
+    await waitFor(
+      () =>
+        compareIdentities(unique.slice(0, half - 6), identityCounts(eventsSoFar(first))).missing ===
+        0,
+      60_000,
+      'the first half',
+    );
+    const before = await stopCollector(first);
+
+    await writer.write(sim.records.slice(half));
+    const second = session.start(options, 'restart-2', AWS_ENV);
+    await waitFor(
+      () =>
+        compareIdentities(unique, identityCounts([...before, ...eventsSoFar(second)])).missing ===
+        0,
+      60_000,
+      'the rest after the restart',
+    );
+    const after = await stopCollector(second);
+    const all = [...before, ...after];
+    expect(compareIdentities(unique, identityCounts(all))).toEqual({
+      missing: 0,
+      duplicated: 0,
+      unexpected: 0,
+    });
+
+    const rebooted = collectorEvents(all, 'reboot_counter_changed');
+    expect(rebooted).toHaveLength(1);
+    expect(rebooted[0]).toMatchObject({ previous_reboot_counter: expect.stringMatching(/^0x/) });
+    expect(collectorEvents(all, 'sequence_gap')).toEqual([]);
+    const certstore = all.filter((e) => e.sourcetype === 'aws:cloudwatch:cloudhsm:certstore');
+    expect(certstore.length).toBe(unique.filter((r) => r.kind === 'certstore').length);
+    expect(certstore.every((e) => e.data.trimStart().startsWith('{'))).toBe(true);
+  });
+});
