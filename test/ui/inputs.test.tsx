@@ -104,15 +104,17 @@ test('a list of clusters, a start date and advanced settings are posted as the c
   await addRegion(user, form, 'us-west-2');
   await user.click(form.getByRole('radio', { name: 'Only these' }));
   await user.click(form.getByTestId('input-clusters'));
-  await user.keyboard('cluster-abc123{Enter}/aws/cloudhsm/cluster-def456{Enter}{Escape}');
+  await user.keyboard('cluster-abcdefg2345{Enter}/aws/cloudhsm/cluster-def456{Enter}{Escape}');
   await chooseOption(user, form.getByTestId('input-start'), 'A date');
   await typeInto(user, form, 'Start date', 'yesterday');
   await typeInto(user, form, 'Poll interval (s)', '0');
   await user.click(form.getByRole('button', { name: 'Save' }));
   expect(
-    form.getByText('Enter a date like 2026-01-31 or 2026-01-31T08:00:00Z.'),
+    form.getByText(
+      '"yesterday" is not "now", a relative age like -7d (units s, m, h, d, w) or an ISO 8601 date/time.',
+    ),
   ).toBeInTheDocument();
-  expect(form.getByText('Poll interval is a whole number from 1 to 3600.')).toBeInTheDocument();
+  expect(form.getByText('0 is out of range: use 1 to 3600 seconds.')).toBeInTheDocument();
   expect(writes(fake.splunkd.requests)).toEqual([]);
 
   await typeInto(user, form, 'Start date', '2026-01-31');
@@ -123,7 +125,7 @@ test('a list of clusters, a start date and advanced settings are posted as the c
 
   expect(await screen.findByText('Input "pinned" was saved.')).toBeInTheDocument();
   expect(fake.splunkd.inputs.get('pinned')).toMatchObject({
-    clusters: 'cluster-abc123,/aws/cloudhsm/cluster-def456',
+    clusters: 'cluster-abcdefg2345,/aws/cloudhsm/cluster-def456',
     start_position: '2026-01-31',
     poll_interval: '30',
     endpoint_url: 'https://logs.us-west-2.amazonaws.com',

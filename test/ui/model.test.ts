@@ -57,7 +57,7 @@ test.each<[string, Partial<AccountDraft>, Record<string, string>]>([
   [
     'an endpoint that is not a URL',
     { endpoint_url: 'logs.internal' },
-    { endpoint_url: 'Enter a full URL starting with https:// (or http://).' },
+    { endpoint_url: '"logs.internal" is not a URL (like https://host:port).' },
   ],
   [
     'a proxy with credentials',
@@ -96,13 +96,30 @@ const newInput = { isNew: true, existingNames: [], accounts: ['prod'] };
 
 test.each<[string, Partial<InputDraft>, Record<string, string>]>([
   ['defaults', {}, {}],
+  [
+    'a cluster that is neither an id nor a log group',
+    { discoverAll: false, clusters: ['abc'] },
+    {
+      clusters:
+        '"abc" is neither a CloudHSM cluster id (cluster- and 11 lowercase letters or digits 2-7) nor a log group name starting with /.',
+    },
+  ],
+  [
+    'a start date in the future',
+    { startChoice: 'date', startDate: '2999-01-01' },
+    { startDate: '"2999-01-01" is in the future.' },
+  ],
   ['no account: the host credentials', { account: '' }, {}],
   [
     'an account since deleted',
     { account: 'gone' },
     { account: 'The account "gone" does not exist any more: choose another one.' },
   ],
-  ['no region', { regions: [] }, { regions: 'Choose at least one AWS region.' }],
+  [
+    'no region',
+    { regions: [] },
+    { regions: 'At least one AWS region code is required (like us-east-1).' },
+  ],
   [
     'a region typo',
     { regions: ['useast1'] },
@@ -116,17 +133,20 @@ test.each<[string, Partial<InputDraft>, Record<string, string>]>([
   [
     'a late window under 15 minutes',
     { lateEventWindow: '60' },
-    { lateEventWindow: 'Late event window is a whole number from 900 to 86400.' },
+    { lateEventWindow: '60 is out of range: use 900 to 86400 seconds.' },
   ],
   [
     'a fractional poll interval',
     { pollInterval: '1.5' },
-    { pollInterval: 'Poll interval is a whole number from 1 to 3600.' },
+    { pollInterval: '"1.5" is not a whole number of seconds.' },
   ],
   [
-    'a prefix without slash',
-    { logGroupPrefix: 'aws/cloudhsm' },
-    { logGroupPrefix: 'A log group prefix starts with "/".' },
+    'a prefix with a space',
+    { logGroupPrefix: '/aws/cloud hsm/' },
+    {
+      logGroupPrefix:
+        '"/aws/cloud hsm/" is not a CloudWatch Logs group name prefix (letters, digits and . - _ / # only).',
+    },
   ],
 ])('input form: %s', (_, patch, errors) => {
   expect(validateInput(input(patch), newInput)).toEqual(errors);

@@ -4,6 +4,8 @@
  * and user name = account name. This module maps the account form to conf keys and checks it.
  */
 
+import { parseHttpUrl } from '../../config/values';
+
 export const SECRET_REALM = 'cloudhsm_audit';
 export const DEFAULT_ROLE_SESSION_NAME = 'splunk-cloudhsm-audit';
 
@@ -116,32 +118,28 @@ export function validateAccount(
   const session = draft.role_session_name.trim();
   if (session && !/^[\w+=,.@-]{2,64}$/.test(session))
     errors.role_session_name = 'A session name has 2 to 64 letters, digits or +=,.@_- characters.';
-  const endpointError = urlError(draft.endpoint_url);
+  const endpointError = urlError(
+    draft.endpoint_url,
+    'Remove the user name and password from the endpoint URL',
+  );
   if (endpointError) errors.endpoint_url = endpointError;
-  const proxyError = proxyUrlError(draft.https_proxy);
+  const proxyError = urlError(
+    draft.https_proxy,
+    'Remove the user name and password from the proxy URL: conf files are not encrypted',
+  );
   if (proxyError) errors.https_proxy = proxyError;
   return errors;
 }
 
-/** An optional http(s) URL. */
-export function urlError(value: string): string | undefined {
+/**
+ * An optional http(s) URL without user name or password, checked as the collector checks URLs
+ * (src/config/values.ts): this conf file is not encrypted.
+ */
+function urlError(value: string, credentialsMessage: string): string | undefined {
   const text = value.trim();
   if (!text) return undefined;
-  try {
-    const url = new URL(text);
-    if (url.protocol === 'https:' || url.protocol === 'http:') return undefined;
-  } catch {
-    // falls through to the message
-  }
-  return 'Enter a full URL starting with https:// (or http://).';
-}
-
-/** A proxy URL must not carry credentials: it is stored in clear text in a conf file. */
-export function proxyUrlError(value: string): string | undefined {
-  const error = urlError(value);
-  if (error) return error;
-  const text = value.trim();
-  if (text && /^[a-z]+:\/\/[^/]*@/i.test(text))
-    return 'Remove the user name and password from the proxy URL: conf files are not encrypted.';
-  return undefined;
+  const parsed = parseHttpUrl(text, credentialsMessage);
+  if (parsed.ok) return undefined;
+  const message = parsed.message.charAt(0).toUpperCase() + parsed.message.slice(1);
+  return /[.!?]$/.test(message) ? message : `${message}.`;
 }

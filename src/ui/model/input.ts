@@ -1,11 +1,13 @@
 /**
  * `cloudhsm_audit://<name>` inputs as `data/inputs/cloudhsm_audit` shows them: the form's model,
  * its defaults (the collector's, see README/inputs.conf.spec), and the args posted to splunkd.
- * splunkd runs the collector's `--validate-arguments` on create and edit; this module only
- * catches what a person can fix before that round trip.
+ * The form is checked with the collector's own argument rules (src/config), the ones its
+ * `--validate-arguments` applies when splunkd saves the input, so a mistake is named in the form
+ * before the round trip; only the AWS access check needs splunkd.
  */
-import { NAME_PATTERN, proxyUrlError, urlError, type FieldErrors } from './account';
-import { REGION_PATTERN } from './regions';
+import { DEFAULT_LOG_GROUP_PREFIX, NUMBER_BOUNDS } from '../../config/arguments';
+import { parseInputConfig } from '../../config/validate';
+import { NAME_PATTERN, type FieldErrors } from './account';
 
 export type StartChoice = 'now' | '-7d' | 'date';
 
@@ -40,16 +42,14 @@ export interface InputSummary {
   draft: InputDraft;
 }
 
+/** The collector's defaults (src/config/arguments.ts), as the form's text. */
 export const INPUT_DEFAULTS = {
-  logGroupPrefix: '/aws/cloudhsm/',
-  /** Seconds between polls of one log group. */
-  pollInterval: '10',
-  /** Seconds re-read behind the newest record, for records CloudWatch ingests late. */
-  lateEventWindow: '1800',
-  healthInterval: '300',
-  discoveryInterval: '300',
-  /** CloudWatch Logs requests per second per account and region: the GetLogEvents quota. */
-  maxRequestsPerSecond: '10',
+  logGroupPrefix: DEFAULT_LOG_GROUP_PREFIX,
+  pollInterval: String(NUMBER_BOUNDS.poll_interval.default),
+  lateEventWindow: String(NUMBER_BOUNDS.late_event_window.default),
+  healthInterval: String(NUMBER_BOUNDS.health_interval.default),
+  discoveryInterval: String(NUMBER_BOUNDS.discovery_interval.default),
+  maxRequestsPerSecond: String(NUMBER_BOUNDS.max_requests_per_second.default),
 } as const;
 
 /** A new input; `account` empty means the host's default AWS credentials. */
@@ -153,11 +153,33 @@ export function inputArgs(draft: InputDraft): Record<string, string> {
   return args;
 }
 
-const WHOLE = /^\d+$/;
+/** The form field that shows a collector argument's error. */
+const FIELD_OF_ARGUMENT: Record<string, keyof InputDraft> = {
+  account: 'account',
+  regions: 'regions',
+  log_group_prefix: 'logGroupPrefix',
+  clusters: 'clusters',
+  start_position: 'startDate',
+  poll_interval: 'pollInterval',
+  late_event_window: 'lateEventWindow',
+  health_interval: 'healthInterval',
+  discovery_interval: 'discoveryInterval',
+  max_requests_per_second: 'maxRequestsPerSecond',
+  endpoint_url: 'endpointUrl',
+  https_proxy: 'httpsProxy',
+};
+
+/** `regions: "x" is not …` → `"x" is not ….`: the field's label already names the argument. */
+function fieldMessage(argument: string, message: string): string {
+  const text = message.startsWith(`${argument}: `) ? message.slice(argument.length + 2) : message;
+  const sentence = text.charAt(0).toUpperCase() + text.slice(1);
+  return /[.!?]$/.test(sentence) ? sentence : `${sentence}.`;
+}
 
 export function validateInput(
   draft: InputDraft,
   options: { isNew: boolean; existingNames: readonly string[]; accounts: readonly string[] },
+  nowMs = Date.now(),
 ): FieldErrors<keyof InputDraft> {
   const errors: FieldErrors<keyof InputDraft> = {};
   const name = draft.name.trim();
@@ -167,34 +189,19 @@ export function validateInput(
     else if (options.existingNames.includes(name))
       errors.name = `An input named "${name}" already exists.`;
   }
+  const parsed = parseInputConfig({ name, ...inputArgs(draft) }, nowMs);
+  if (!parsed.ok) {
+    for (const { argument, message } of parsed.errors) {
+      const field = FIELD_OF_ARGUMENT[argument];
+      if (field && !errors[field]) errors[field] = fieldMessage(argument, message);
+    }
+  }
   // An empty account is valid: the input then uses the host's default AWS credentials.
   if (draft.account && !options.accounts.includes(draft.account))
     errors.account = `The account "${draft.account}" does not exist any more: choose another one.`;
-  const badRegion = draft.regions.find((region) => !REGION_PATTERN.test(region));
-  if (draft.regions.length === 0) errors.regions = 'Choose at least one AWS region.';
-  else if (badRegion) errors.regions = `"${badRegion}" is not an AWS region code (like us-east-1).`;
   if (!draft.discoverAll && draft.clusters.length === 0)
     errors.clusters = 'Add at least one cluster ID or log group name, or choose "All clusters".';
-  if (draft.startChoice === 'date' && Number.isNaN(Date.parse(draft.startDate.trim())))
+  if (draft.startChoice === 'date' && !draft.startDate.trim())
     errors.startDate = 'Enter a date like 2026-01-31 or 2026-01-31T08:00:00Z.';
-  // The collector's ranges (README/inputs.conf.spec).
-  const numbers: [keyof InputDraft, string, number, number][] = [
-    ['pollInterval', 'Poll interval', 1, 3600],
-    ['lateEventWindow', 'Late event window', 900, 86400],
-    ['healthInterval', 'Health interval', 5, 86400],
-    ['discoveryInterval', 'Discovery interval', 5, 86400],
-    ['maxRequestsPerSecond', 'Requests per second', 1, 100],
-  ];
-  for (const [key, label, min, max] of numbers) {
-    const value = String(draft[key]).trim();
-    if (!WHOLE.test(value) || Number(value) < min || Number(value) > max)
-      errors[key] = `${label} is a whole number from ${min} to ${max}.`;
-  }
-  if (!draft.logGroupPrefix.trim().startsWith('/'))
-    errors.logGroupPrefix = 'A log group prefix starts with "/".';
-  const endpointError = urlError(draft.endpointUrl);
-  if (endpointError) errors.endpointUrl = endpointError;
-  const proxyError = proxyUrlError(draft.httpsProxy);
-  if (proxyError) errors.httpsProxy = proxyError;
   return errors;
 }

@@ -1,6 +1,6 @@
 /**
  * AWS region codes offered in the region picker. The picker also accepts codes not listed here
- * (new regions); the collector's own validation is the authority.
+ * (new regions); the collector's argument rules check their shape.
  */
 export const AWS_REGIONS: readonly { code: string; label: string }[] = [
   { code: 'us-east-1', label: 'US East (N. Virginia)' },
@@ -37,9 +37,3 @@ export const AWS_REGIONS: readonly { code: string; label: string }[] = [
   { code: 'cn-north-1', label: 'China (Beijing)' },
   { code: 'cn-northwest-1', label: 'China (Ningxia)' },
 ];
-
-/**
- * The shape of a region code, as the collector checks it (src/config/values.ts), to catch typos
- * before splunkd runs the collector's validation.
- */
-export const REGION_PATTERN = /^[a-z]{2}(?:-(?:gov|iso|isob|isoe|isof))?-[a-z]+-\d{1,2}$/;
