@@ -7,6 +7,7 @@
  */
 import { DEFAULT_LOG_GROUP_PREFIX, NUMBER_BOUNDS } from '../../config/arguments';
 import { parseInputConfig } from '../../config/validate';
+import { splitList } from '../../config/values';
 import { NAME_PATTERN, type FieldErrors } from './account';
 
 export type StartChoice = 'now' | '-7d' | 'date';
@@ -74,12 +75,9 @@ export function emptyInput(account = ''): InputDraft {
   };
 }
 
-export function splitList(value: unknown): string[] {
-  if (typeof value !== 'string') return [];
-  return value
-    .split(',')
-    .map((part) => part.trim())
-    .filter(Boolean);
+/** A list setting as splunkd returns it, split as the collector splits it (commas or spaces). */
+function listOf(value: unknown): string[] {
+  return typeof value === 'string' ? splitList(value) : [];
 }
 
 function text(content: Record<string, unknown>, key: string, fallback = ''): string {
@@ -98,11 +96,11 @@ function isTrue(value: unknown): boolean {
 
 export function inputFromEntry(name: string, content: Record<string, unknown>): InputSummary {
   const start = text(content, 'start_position', '-7d');
-  const clusters = splitList(content.clusters);
+  const clusters = listOf(content.clusters);
   const draft: InputDraft = {
     name,
     account: text(content, 'account'),
-    regions: splitList(content.regions),
+    regions: listOf(content.regions),
     discoverAll: clusters.length === 0,
     clusters,
     startChoice: start === 'now' || start === '-7d' ? start : 'date',
