@@ -37,6 +37,11 @@ export interface PreparedCheckpoint {
   abort(): void;
 }
 
+export interface PreparedCheckpointAsync {
+  commit(): Promise<void>;
+  abort(): Promise<void>;
+}
+
 export class CheckpointStore {
   constructor(
     private readonly dir: string,
@@ -119,6 +124,44 @@ export class CheckpointStore {
         if (done) return;
         done = true;
         fs.rmSync(tmp, { force: true });
+      },
+    };
+  }
+
+  /**
+   * `prepare()` off the event loop: the write, fsync and (on commit) rename run in libuv's thread
+   * pool, so one stream's checkpoint I/O overlaps other streams' reading and writing. Measured
+   * (BENCHMARKS.md): the synchronous fsync + rename were 28 % of the collector's main thread
+   * during a backlog, 2 ms each per 500-record slice on the benchmark machine.
+   */
+  async prepareAsync<T>(key: string, state: T, nowMs: number): Promise<PreparedCheckpointAsync> {
+    const file = this.fileFor(key);
+    const tmp = `${file}.tmp`;
+    const envelope: Envelope<T> = {
+      format: 'cloudhsm_audit.checkpoint',
+      version: this.version,
+      key,
+      savedAtMs: nowMs,
+      state,
+    };
+    const handle = await fs.promises.open(tmp, 'w', 0o600);
+    try {
+      await handle.writeFile(JSON.stringify(envelope));
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    let done = false;
+    return {
+      commit: async () => {
+        if (done) return;
+        done = true;
+        await fs.promises.rename(tmp, file);
+      },
+      abort: async () => {
+        if (done) return;
+        done = true;
+        await fs.promises.rm(tmp, { force: true });
       },
     };
   }

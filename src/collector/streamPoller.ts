@@ -121,6 +121,27 @@ function logNotice(
  */
 const SLICE_SIZE = 500;
 
+/**
+ * Write-then-commit is one turn per output: the next slice (of any stream) is written only once
+ * the previous slice's checkpoint is renamed. With the checkpoint I/O asynchronous, streams would
+ * otherwise each hold a written-but-uncommitted slice and one `kill -9` could double up to one slice
+ * per stream read in parallel; this way it stays at most one slice. The costly part of a checkpoint
+ * (write + fsync of the temporary file) is prepared outside the turn, in parallel.
+ */
+const outputTurns = new WeakMap<EventSink, Promise<void>>();
+
+function inOutputTurn(sink: EventSink, fn: () => Promise<void>): Promise<void> {
+  const turn = (outputTurns.get(sink) ?? Promise.resolve()).then(fn);
+  outputTurns.set(
+    sink,
+    turn.then(
+      () => undefined,
+      () => undefined,
+    ),
+  );
+  return turn;
+}
+
 async function writeSlice(
   handle: StreamHandle,
   deps: StreamPollDeps,
@@ -145,14 +166,16 @@ async function writeSlice(
     });
   }
   const state = handle.tracker.snapshot();
-  const prepared = deps.store.prepare(handle.checkpointKey, state, nowMs);
-  try {
-    await deps.sink.write(out);
-  } catch (err) {
-    prepared.abort();
-    throw new OutputError(err);
-  }
-  prepared.commit();
+  const prepared = await deps.store.prepareAsync(handle.checkpointKey, state, nowMs);
+  await inOutputTurn(deps.sink, async () => {
+    try {
+      await deps.sink.write(out);
+    } catch (err) {
+      await prepared.abort();
+      throw new OutputError(err);
+    }
+    await prepared.commit();
+  });
   handle.committed = state;
   counters.recordsWritten += page.records.length;
   for (const notice of page.notices) logNotice(deps.logger, origin, handle.name, notice);
