@@ -6,8 +6,6 @@
  */
 
 import './processWarnings';
-import { probeAccess } from '../collector/probe';
-import { runInput } from '../collector/run';
 import { runModularInput } from './app';
 import { systemClock } from './clock';
 import { StderrLogger } from './logger';
@@ -39,12 +37,23 @@ process.on('unhandledRejection', (reason) => {
 
 runModularInput(
   process.argv.slice(2),
-  { stdin: process.stdin, stdout: process.stdout, onTerminate },
+  {
+    // A getter: creating process.stdin's stream costs about 30 ms, and `--scheme` never reads it.
+    get stdin() {
+      return process.stdin;
+    },
+    stdout: process.stdout,
+    onTerminate,
+  },
   {
     logger,
     clock: systemClock,
-    runInput,
-    probe: (config, session) => probeAccess(config, session, logger),
+    // Loaded on first use (webpack keeps them in the one bundle file): `--scheme`, which splunkd
+    // runs at every start-up and reload, then never evaluates the AWS SDK. Measured in
+    // BENCHMARKS.md: about a third of the `--scheme` time went into evaluating these modules.
+    runInput: async (ctx) => (await import('../collector/run')).runInput(ctx),
+    probe: async (config, session) =>
+      (await import('../collector/probe')).probeAccess(config, session, logger),
   },
 ).then(
   (code) => process.exit(code),
