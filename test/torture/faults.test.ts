@@ -47,7 +47,7 @@ describe('torture: faults between the collector and CloudWatch Logs', () => {
       seed: 'torture-faults',
       clusters: 2,
       hsms: 3,
-      records: LONG ? 40_000 : 8_000,
+      records: LONG ? 40_000 : 4_000,
       hsmType: 'mixed',
       meanIntervalMs: 500,
       startTime: Date.now() - 3 * 3_600_000,
@@ -57,14 +57,15 @@ describe('torture: faults between the collector and CloudWatch Logs', () => {
     proxy.setPlan({
       seed: 'torture-faults-plan',
       rules: [
+        // First, so the random rules below do not consume the requests they count.
+        { fault: 'stall', operation: 'GetLogEvents', after: 8, every: 12, times: 2, stallMs: STALL_MS },
+        // A burst: 25 throttles in a row.
+        { fault: 'throttle', operation: 'GetLogEvents', after: 15, times: 25 },
         { fault: 'throttle', operation: OPERATIONS, probability: 0.08 },
         { fault: 'serviceUnavailable', operation: OPERATIONS, probability: 0.04 },
         { fault: 'serviceUnavailable', status: 500, operation: OPERATIONS, probability: 0.04 },
         { fault: 'reset', operation: OPERATIONS, probability: 0.04 },
         { fault: 'truncate', operation: 'GetLogEvents', probability: 0.04 },
-        // A burst: 25 throttles in a row after the 40th GetLogEvents.
-        { fault: 'throttle', operation: 'GetLogEvents', after: 40, times: 25 },
-        { fault: 'stall', operation: 'GetLogEvents', after: 60, every: 30, times: 2, stallMs: STALL_MS },
       ],
     });
     const run = t.startFile('faults', { max_requests_per_second: '20', health_interval: '3600' }, proxy.url);
