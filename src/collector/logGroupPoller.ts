@@ -9,7 +9,7 @@
  */
 import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { CheckpointError, type CheckpointStore } from '../checkpoint/store';
-import type { ApiStats, ApiCounters } from '../cloudwatch/apiBudget';
+import type { ApiStats } from '../cloudwatch/apiBudget';
 import { describeError } from '../cloudwatch/errors';
 import { listStreams, type StreamInfo } from '../cloudwatch/logGroups';
 import type { InputConfig } from '../config/inputConfig';
@@ -17,13 +17,9 @@ import { errorEvent, healthEvent, streamAddedEvent, type EventOrigin } from './c
 import { isAbort, OutputError } from './errors';
 import type { InputState } from './inputState';
 import type { Clock, EventSink, Logger, SplunkEvent } from './ports';
+import { HealthReport } from './healthReport';
 import type { Semaphore } from './semaphore';
-import {
-  newStreamHandle,
-  pollStream,
-  type StreamCounters,
-  type StreamHandle,
-} from './streamPoller';
+import { newStreamHandle, pollStream, type StreamHandle } from './streamPoller';
 import type { StreamState } from './streamTracker';
 
 export interface LogGroupPollerDeps {
@@ -57,12 +53,16 @@ export class LogGroupPoller {
   private readonly unreadable = new Set<string>();
   /** Problems already reported once (a deleted group or stream), so logs do not repeat them. */
   private readonly reported = new Set<string>();
-  private counters: StreamCounters = { recordsRead: 0, recordsWritten: 0, duplicatesSkipped: 0 };
-  private apiAtLastHealth: ApiCounters = { apiCalls: 0, throttledCalls: 0, errors: 0 };
-  private lastCompleteCycleMs: number | undefined;
-  private readonly totals = { recordsWritten: 0, errors: 0 };
+  private readonly health: HealthReport;
+  private errorsTotal = 0;
 
-  constructor(private readonly deps: LogGroupPollerDeps) {}
+  constructor(private readonly deps: LogGroupPollerDeps) {
+    this.health = new HealthReport(
+      deps.apiStats,
+      deps.origin.logGroup,
+      deps.config.healthIntervalSeconds,
+    );
+  }
 
   private get where() {
     return { region: this.deps.origin.region, log_group: this.deps.origin.logGroup };
@@ -149,7 +149,7 @@ export class LogGroupPoller {
       }),
     );
     const complete = results.every(Boolean);
-    if (complete) this.lastCompleteCycleMs = cycleStartMs;
+    if (complete) this.health.cycleCompleted(cycleStartMs);
     return complete;
   }
 
@@ -163,7 +163,7 @@ export class LogGroupPoller {
       clock: d.clock,
       origin: d.origin,
       lateEventWindowMs: d.config.lateEventWindowSeconds * 1000,
-      counters: this.counters,
+      counters: this.health.counters,
     };
   }
 
@@ -263,13 +263,13 @@ export class LogGroupPoller {
 
   private async reportError(stream: string | undefined, err: unknown): Promise<void> {
     const e = describeError(err);
-    this.totals.errors++;
+    this.errorsTotal++;
     this.deps.logger.log(e.throttled ? 'WARN' : 'ERROR', `read failed, will retry: ${e.message}`, {
       ...this.where,
       stream,
       error_code: e.code,
       retryable: e.retryable,
-      errors_total: this.totals.errors,
+      errors_total: this.errorsTotal,
     });
     // One event per distinct error code and stream, not one per retry.
     const id = `error:${stream ?? ''}:${e.code}`;
@@ -282,42 +282,10 @@ export class LogGroupPoller {
   }
 
   private async writeHealth(): Promise<void> {
-    const { clock, config, origin, logger, apiStats } = this.deps;
-    const nowMs = clock.nowMs();
-    const api = apiStats.for(origin.logGroup);
-    const c = this.counters;
-    const figures = {
-      intervalSeconds: config.healthIntervalSeconds,
-      recordsRead: c.recordsRead,
-      recordsWritten: c.recordsWritten,
-      duplicatesSkipped: c.duplicatesSkipped,
-      lagSeconds:
-        this.lastCompleteCycleMs === undefined
-          ? undefined
-          : Math.round((nowMs - this.lastCompleteCycleMs) / 1000),
-      apiCalls: api.apiCalls - this.apiAtLastHealth.apiCalls,
-      throttledCalls: api.throttledCalls - this.apiAtLastHealth.throttledCalls,
-      errors: api.errors - this.apiAtLastHealth.errors,
-      streams: this.streams.size,
-      openGaps: [...this.streams.values()].reduce((n, s) => n + s.tracker.openGaps, 0),
-    };
-    this.totals.recordsWritten += c.recordsWritten;
-    this.apiAtLastHealth = { ...api };
-    this.counters.recordsRead = 0;
-    this.counters.recordsWritten = 0;
-    this.counters.duplicatesSkipped = 0;
-    logger.log('INFO', 'health', {
-      ...this.where,
-      records_read: figures.recordsRead,
-      records_written: figures.recordsWritten,
-      records_written_total: this.totals.recordsWritten,
-      lag_seconds: figures.lagSeconds,
-      api_calls: figures.apiCalls,
-      throttled_total: api.throttledCalls,
-      errors_total: api.errors,
-      streams: figures.streams,
-      open_gaps: figures.openGaps,
-    });
-    await this.emit([healthEvent(origin, figures, nowMs)]);
+    const nowMs = this.deps.clock.nowMs();
+    const openGaps = [...this.streams.values()].reduce((n, s) => n + s.tracker.openGaps, 0);
+    const { figures, logFields } = this.health.take(nowMs, this.streams.size, openGaps);
+    this.deps.logger.log('INFO', 'health', { ...this.where, ...logFields });
+    await this.emit([healthEvent(this.deps.origin, figures, nowMs)]);
   }
 }
