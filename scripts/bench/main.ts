@@ -18,12 +18,23 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { generate } from '../../src/simulator';
 import { escapeXmlText } from '../../src/modinput/xmlText';
-import { inputXml, LAUNCHER, REPO, requireLauncher, startCollector } from '../../test/collector/support/collectorProcess';
+import {
+  inputXml,
+  LAUNCHER,
+  REPO,
+  requireLauncher,
+  startCollector,
+  type CollectorRun,
+  type InputOptions,
+} from '../../test/collector/support/collectorProcess';
 import { startEmulator, type Emulator } from './emulator/control';
 import { GrowingFileCounter, machine, median, percentile, sampleProc, sleep } from './measure';
 
 const API_CEILING = 50_000;
-const AWS_ENV = { AWS_ACCESS_KEY_ID: 'AKIDBENCHBENCH', AWS_SECRET_ACCESS_KEY: 'bench-not-a-secret' };
+const AWS_ENV = {
+  AWS_ACCESS_KEY_ID: 'AKIDBENCHBENCH',
+  AWS_SECRET_ACCESS_KEY: 'bench-not-a-secret',
+};
 /** The budget the bench gives the collector (the input's maximum): the emulator has no quota. */
 const REQUESTS_PER_SECOND = '100';
 const DEFAULT_POLL_SECONDS = 10;
@@ -33,7 +44,10 @@ function args(): Record<string, string> {
   const argv = process.argv.slice(2);
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
-    if (a.startsWith('--')) out[a.slice(2)] = argv[i + 1]?.startsWith('--') === false ? argv[++i]! : 'true';
+    if (!a.startsWith('--')) continue;
+    const eq = a.indexOf('=');
+    if (eq > 0) out[a.slice(2, eq)] = a.slice(eq + 1);
+    else out[a.slice(2)] = argv[i + 1]?.startsWith('--') === false ? argv[++i]! : 'true';
   }
   return out;
 }
@@ -47,6 +61,7 @@ const LATENCY_SECONDS = Number(opt['latency-seconds'] ?? 60);
 const RATE = Number(opt.rate ?? 20);
 const ONLY = new Set((opt.only ?? 'backlog,scheme,latency').split(','));
 const OUT = path.join(REPO, 'test-output/bench');
+const NODE_FLAGS = opt['node-flags'];
 
 function log(line: string): void {
   process.stdout.write(`${line}\n`);
@@ -79,7 +94,9 @@ function verifyIdentities(file: string): { total: number; distinct: number } {
     const last = text.lastIndexOf('</event>');
     const body = last < 0 ? '' : text.slice(0, last + 8);
     carry = last < 0 ? text : text.slice(last + 8);
-    for (const m of body.matchAll(/<host>([^<]*)<\/host><source>[^<]*<\/source><sourcetype>aws:cloudwatch:cloudhsm[^<]*<\/sourcetype>(?:<index>[^<]*<\/index>)?<data>([\s\S]*?)<\/data>/g)) {
+    for (const m of body.matchAll(
+      /<host>([^<]*)<\/host><source>[^<]*<\/source><sourcetype>aws:cloudwatch:cloudhsm[^<]*<\/sourcetype>(?:<index>[^<]*<\/index>)?<data>([\s\S]*?)<\/data>/g,
+    )) {
       total++;
       seen.add(`${m[1]}\u0000${createHash('sha1').update(m[2]!).digest('base64')}`);
     }
@@ -88,21 +105,70 @@ function verifyIdentities(file: string): { total: number; distinct: number } {
   return { total, distinct: seen.size };
 }
 
-async function backlogRun(emu: Emulator, expected: number, run: number, dir: string, verify: boolean): Promise<BacklogRun> {
-  const checkpointDir = path.join(dir, `checkpoints-${run}`);
-  const collector = startCollector(
+/**
+ * `--node-flags=--max-semi-space-size=2`: an experiment only — runs `node <flags> collector.js`
+ * instead of the launcher (which passes no flags), same stdin and stdout.
+ */
+function startDirect(
+  input: InputOptions,
+  dir: string,
+  runId: string,
+  flags: string[],
+): CollectorRun {
+  const stdoutFile = path.join(dir, `${runId}.stdout.xml`);
+  const stderrFile = path.join(dir, `${runId}.stderr.log`);
+  const out = fs.openSync(stdoutFile, 'w');
+  const err = fs.openSync(stderrFile, 'w');
+  const child = spawn(
+    process.execPath,
+    [...flags, path.join(path.dirname(LAUNCHER), 'collector.js')],
     {
-      name: 'bench',
-      checkpointDir,
-      params: { regions: 'us-east-1', endpoint_url: emu.endpoint, max_requests_per_second: REQUESTS_PER_SECOND },
+      stdio: ['pipe', out, err],
+      env: { PATH: process.env.PATH ?? '', ...AWS_ENV },
     },
-    dir,
-    `backlog-${run}`,
-    AWS_ENV,
   );
+  fs.closeSync(out);
+  fs.closeSync(err);
+  child.stdin!.end(inputXml(input));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.on('exit', (code, signal) => resolve({ code, signal })),
+  );
+  return {
+    child,
+    stdoutFile,
+    stderrFile,
+    exited,
+    stdout: () => fs.readFileSync(stdoutFile, 'utf8'),
+    stderr: () => fs.readFileSync(stderrFile, 'utf8'),
+  };
+}
+
+async function backlogRun(
+  emu: Emulator,
+  expected: number,
+  run: number,
+  dir: string,
+  verify: boolean,
+): Promise<BacklogRun> {
+  const checkpointDir = path.join(dir, `checkpoints-${run}`);
+  const input: InputOptions = {
+    name: 'bench',
+    checkpointDir,
+    params: {
+      regions: 'us-east-1',
+      endpoint_url: emu.endpoint,
+      max_requests_per_second: REQUESTS_PER_SECOND,
+    },
+  };
+  const collector = NODE_FLAGS
+    ? startDirect(input, dir, `backlog-${run}`, NODE_FLAGS.split(' '))
+    : startCollector(input, dir, `backlog-${run}`, AWS_ENV);
   const t0 = Date.now();
   const pid = collector.child.pid as number;
-  const counter = new GrowingFileCounter(collector.stdoutFile, Buffer.from('<sourcetype>aws:cloudwatch:cloudhsm'));
+  const counter = new GrowingFileCounter(
+    collector.stdoutFile,
+    Buffer.from('<sourcetype>aws:cloudwatch:cloudhsm'),
+  );
   let firstAt: number | undefined;
   let firstCount = 0;
   let sample = sampleProc(pid);
@@ -113,8 +179,10 @@ async function backlogRun(emu: Emulator, expected: number, run: number, dir: str
       firstCount = n;
     }
     if (n >= expected) break;
-    if (collector.child.exitCode !== null) throw new Error(`collector exited early:\n${collector.stderr().slice(-3000)}`);
-    if (Date.now() - t0 > 600_000) throw new Error(`backlog not read in 10 minutes: ${n}/${expected}`);
+    if (collector.child.exitCode !== null)
+      throw new Error(`collector exited early:\n${collector.stderr().slice(-3000)}`);
+    if (Date.now() - t0 > 600_000)
+      throw new Error(`backlog not read in 10 minutes: ${n}/${expected}`);
     sample = sampleProc(pid);
     await sleep(20);
   }
@@ -124,7 +192,8 @@ async function backlogRun(emu: Emulator, expected: number, run: number, dir: str
   counter.close();
   collector.child.kill('SIGTERM');
   const { code } = await collector.exited;
-  if (code !== 0) throw new Error(`collector exit code ${code}:\n${collector.stderr().slice(-3000)}`);
+  if (code !== 0)
+    throw new Error(`collector exit code ${code}:\n${collector.stderr().slice(-3000)}`);
   const seconds = (endAt - t0) / 1000;
   const result: BacklogRun = {
     records: expected,
@@ -159,7 +228,8 @@ function schemeRuns(): { launcherMs: number[]; nodeDirectMs: number[] } {
       const t = process.hrtime.bigint();
       const r = spawnSync(cmd, argv, { env: { PATH: process.env.PATH ?? '' }, encoding: 'utf8' });
       const ms = Number(process.hrtime.bigint() - t) / 1e6;
-      if (r.status !== 0 || !r.stdout.includes('<scheme>')) throw new Error(`--scheme failed: ${r.stderr}`);
+      if (r.status !== 0 || !r.stdout.includes('<scheme>'))
+        throw new Error(`--scheme failed: ${r.stderr}`);
       // The first two runs warm the page cache (the app was just built): not counted.
       if (i >= 2) (into as number[]).push(ms);
     }
@@ -194,7 +264,11 @@ async function latencyRun(emu: Emulator, run: number, dir: string): Promise<numb
     {
       name: 'latency',
       checkpointDir: path.join(dir, `latency-checkpoints-${run}`),
-      params: { regions: 'us-east-1', endpoint_url: emu.endpoint, max_requests_per_second: REQUESTS_PER_SECOND },
+      params: {
+        regions: 'us-east-1',
+        endpoint_url: emu.endpoint,
+        max_requests_per_second: REQUESTS_PER_SECOND,
+      },
     },
     dir,
     `latency-${run}`,
@@ -230,7 +304,14 @@ async function latencyRun(emu: Emulator, run: number, dir: string): Promise<numb
       await sleep(10);
     }
   };
-  await waitUntil(() => fs.fstatSync(fd).size > 0 && fs.readFileSync(collector.stdoutFile, 'utf8').split('<sourcetype>aws').length > initial.length, 30_000, 'the first poll');
+  await waitUntil(
+    () =>
+      fs.fstatSync(fd).size > 0 &&
+      fs.readFileSync(collector.stdoutFile, 'utf8').split('<sourcetype>aws').length >
+        initial.length,
+    30_000,
+    'the first poll',
+  );
   const tickMs = 100;
   const perTick = Math.max(1, Math.round((RATE * tickMs) / 1000));
   const endAt = Date.now() + LATENCY_SECONDS * 1000;
@@ -245,7 +326,11 @@ async function latencyRun(emu: Emulator, run: number, dir: string): Promise<numb
       await sleep(10);
     }
   }
-  await waitUntil(() => ingested.size === 0, (DEFAULT_POLL_SECONDS + 20) * 1000, 'every appended record');
+  await waitUntil(
+    () => ingested.size === 0,
+    (DEFAULT_POLL_SECONDS + 20) * 1000,
+    'every appended record',
+  );
   fs.closeSync(fd);
   collector.child.kill('SIGTERM');
   await collector.exited;
@@ -256,15 +341,22 @@ async function main(): Promise<void> {
   requireLauncher();
   fs.mkdirSync(OUT, { recursive: true });
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cloudhsm-bench-'));
-  const results: Record<string, unknown> = { machine: machine(), startedAt: new Date().toISOString() };
+  const results: Record<string, unknown> = {
+    machine: machine(),
+    startedAt: new Date().toISOString(),
+  };
   log(`machine: ${JSON.stringify(results.machine)}`);
-  log(`launcher: ${path.relative(REPO, LAUNCHER)}; max_requests_per_second=${REQUESTS_PER_SECOND} (the emulator has no quota)`);
+  log(
+    `launcher: ${path.relative(REPO, LAUNCHER)}; max_requests_per_second=${REQUESTS_PER_SECOND} (the emulator has no quota)`,
+  );
   const emu = await startEmulator();
   try {
     if (ONLY.has('scheme')) {
       const s = schemeRuns();
       results.scheme = s;
-      log(`--scheme cold start, median of ${SCHEME_RUNS}: launcher ${median(s.launcherMs).toFixed(1)} ms (target <= 150), node collector.js directly ${median(s.nodeDirectMs).toFixed(1)} ms`);
+      log(
+        `--scheme cold start, median of ${SCHEME_RUNS}: launcher ${median(s.launcherMs).toFixed(1)} ms (target <= 150), node collector.js directly ${median(s.nodeDirectMs).toFixed(1)} ms`,
+      );
     }
     if (ONLY.has('backlog')) {
       // 4 clusters x 4 HSMs generated once (half of them hsm2m with a certificate-storage
@@ -273,38 +365,73 @@ async function main(): Promise<void> {
       const perCluster = Math.round(RECORDS / copies / 4 / 1.02);
       const t = Date.now();
       const loaded = await emu.generate(
-        { seed: 'bench', clusters: 4, hsms: 4, records: perCluster, meanIntervalMs: 200, hsmType: 'mixed', startTime: Date.now() - 6 * 3_600_000 },
+        {
+          seed: 'bench',
+          clusters: 4,
+          hsms: 4,
+          records: perCluster,
+          meanIntervalMs: 200,
+          hsmType: 'mixed',
+          startTime: Date.now() - 6 * 3_600_000,
+        },
         copies,
       );
       const warm = await emu.warm(0);
-      log(`backlog: ${loaded.records} records, ${loaded.clusters} clusters, ${loaded.streams} streams, ${warm.pages} pages of <= 1 MB pre-serialized (${((Date.now() - t) / 1000).toFixed(0)} s to generate)`);
+      log(
+        `backlog: ${loaded.records} records, ${loaded.clusters} clusters, ${loaded.streams} streams, ${warm.pages} pages of <= 1 MB pre-serialized (${((Date.now() - t) / 1000).toFixed(0)} s to generate)`,
+      );
       const runs: BacklogRun[] = [];
       for (let r = 0; r < RUNS; r++) {
         const res = await backlogRun(emu, loaded.records, r, dir, r === 0);
         runs.push(res);
-        log(`  run ${r + 1}: ${res.recordsPerSecond.toFixed(0)} records/s (${res.seconds.toFixed(2)} s; steady ${res.steadyRecordsPerSecond.toFixed(0)}/s), CPU ${res.cpuSecondsPerMillion.toFixed(2)} s per million (user ${res.userSeconds.toFixed(2)} s, sys ${res.sysSeconds.toFixed(2)} s), peak RSS ${res.peakRssMB.toFixed(1)} MB${res.verified ? `; ${res.verified}` : ''}`);
+        log(
+          `  run ${r + 1}: ${res.recordsPerSecond.toFixed(0)} records/s (${res.seconds.toFixed(2)} s; steady ${res.steadyRecordsPerSecond.toFixed(0)}/s), CPU ${res.cpuSecondsPerMillion.toFixed(2)} s per million (user ${res.userSeconds.toFixed(2)} s, sys ${res.sysSeconds.toFixed(2)} s), peak RSS ${res.peakRssMB.toFixed(1)} MB${res.verified ? `; ${res.verified}` : ''}`,
+        );
       }
-      results.backlog = { records: loaded.records, clusters: loaded.clusters, streams: loaded.streams, runs, emulator: await emu.stats() };
+      results.backlog = {
+        records: loaded.records,
+        clusters: loaded.clusters,
+        streams: loaded.streams,
+        runs,
+        emulator: await emu.stats(),
+      };
       const rps = median(runs.map((r) => r.recordsPerSecond));
-      log(`backlog median of ${RUNS}: ${rps.toFixed(0)} records/s (target >= 100,000) = ${(rps / API_CEILING).toFixed(2)} x the 50,000 events/s API ceiling; ${median(runs.map((r) => r.cpuSecondsPerMillion)).toFixed(2)} CPU s per million records; peak RSS ${median(runs.map((r) => r.peakRssMB)).toFixed(1)} MB (target <= 150)`);
+      if (NODE_FLAGS) log(`  (experiment: node ${NODE_FLAGS} collector.js, not the launcher)`);
+      log(
+        `backlog median of ${RUNS}: ${rps.toFixed(0)} records/s (target >= 100,000) = ${(rps / API_CEILING).toFixed(2)} x the 50,000 events/s API ceiling; ${median(runs.map((r) => r.cpuSecondsPerMillion)).toFixed(2)} CPU s per million records; peak RSS ${median(runs.map((r) => r.peakRssMB)).toFixed(1)} MB (target <= 150)`,
+      );
     }
     if (ONLY.has('latency')) {
       const all: { p50: number; p95: number; max: number; n: number }[] = [];
       for (let r = 0; r < LATENCY_RUNS; r++) {
         const l = await latencyRun(emu, r, dir);
-        const s = { p50: percentile(l, 50), p95: percentile(l, 95), max: Math.max(...l), n: l.length };
+        const s = {
+          p50: percentile(l, 50),
+          p95: percentile(l, 95),
+          max: Math.max(...l),
+          n: l.length,
+        };
         all.push(s);
-        log(`  latency run ${r + 1}: ${s.n} records at ${RATE}/s over ${LATENCY_SECONDS} s, median ${(s.p50 / 1000).toFixed(2)} s, p95 ${(s.p95 / 1000).toFixed(2)} s, max ${(s.max / 1000).toFixed(2)} s`);
+        log(
+          `  latency run ${r + 1}: ${s.n} records at ${RATE}/s over ${LATENCY_SECONDS} s, median ${(s.p50 / 1000).toFixed(2)} s, p95 ${(s.p95 / 1000).toFixed(2)} s, max ${(s.max / 1000).toFixed(2)} s`,
+        );
       }
       results.latency = all;
-      log(`latency at poll_interval=${DEFAULT_POLL_SECONDS} s, median of ${LATENCY_RUNS} runs: median ${(median(all.map((a) => a.p50)) / 1000).toFixed(2)} s, p95 ${(median(all.map((a) => a.p95)) / 1000).toFixed(2)} s (target <= ${DEFAULT_POLL_SECONDS + 2} s)`);
+      log(
+        `latency at poll_interval=${DEFAULT_POLL_SECONDS} s, median of ${LATENCY_RUNS} runs: median ${(median(all.map((a) => a.p50)) / 1000).toFixed(2)} s, p95 ${(median(all.map((a) => a.p95)) / 1000).toFixed(2)} s (target <= ${DEFAULT_POLL_SECONDS + 2} s)`,
+      );
     }
   } finally {
     await emu.stop();
-    fs.writeFileSync(path.join(OUT, 'results.json'), JSON.stringify(results, null, 2));
+    fs.writeFileSync(
+      path.join(OUT, NODE_FLAGS ? 'results-node-flags.json' : 'results.json'),
+      JSON.stringify(results, null, 2),
+    );
     fs.rmSync(dir, { recursive: true, force: true });
   }
-  log(`raw figures: ${path.relative(REPO, path.join(OUT, 'results.json'))}`);
+  log(
+    `raw figures: ${path.relative(REPO, path.join(OUT, NODE_FLAGS ? 'results-node-flags.json' : 'results.json'))}`,
+  );
 }
 
 main().catch((err) => {

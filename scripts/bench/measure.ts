@@ -56,7 +56,9 @@ export class GrowingFileCounter {
       const buf = Buffer.allocUnsafe(len);
       const n = fs.readSync(this.fd, buf, 0, len, this.offset);
       this.offset += n;
-      const chunk = this.carry.length ? Buffer.concat([this.carry, buf.subarray(0, n)]) : buf.subarray(0, n);
+      const chunk = this.carry.length
+        ? Buffer.concat([this.carry, buf.subarray(0, n)])
+        : buf.subarray(0, n);
       let at = chunk.indexOf(this.pattern);
       let lastEnd = 0;
       while (at >= 0) {

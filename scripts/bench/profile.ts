@@ -29,7 +29,15 @@ async function main(): Promise<void> {
   const emu = await startEmulator();
   try {
     const loaded = await emu.generate(
-      { seed: 'bench', clusters: 4, hsms: 4, records: Math.round(records / 4 / 1.02), meanIntervalMs: 200, hsmType: 'mixed', startTime: Date.now() - 6 * 3_600_000 },
+      {
+        seed: 'bench',
+        clusters: 4,
+        hsms: 4,
+        records: Math.round(records / 4 / 1.02),
+        meanIntervalMs: 200,
+        hsmType: 'mixed',
+        startTime: Date.now() - 6 * 3_600_000,
+      },
       1,
     );
     await emu.warm(0);
@@ -38,20 +46,37 @@ async function main(): Promise<void> {
     const child = spawn(
       process.execPath,
       ['--cpu-prof', `--cpu-prof-dir=${outDir}`, path.join(path.dirname(LAUNCHER), 'collector.js')],
-      { stdio: ['pipe', out, 'inherit'], env: { PATH: process.env.PATH ?? '', AWS_ACCESS_KEY_ID: 'AKIDBENCH', AWS_SECRET_ACCESS_KEY: 'bench-not-a-secret' } },
+      {
+        stdio: ['pipe', out, 'inherit'],
+        env: {
+          PATH: process.env.PATH ?? '',
+          AWS_ACCESS_KEY_ID: 'AKIDBENCH',
+          AWS_SECRET_ACCESS_KEY: 'bench-not-a-secret',
+        },
+      },
     );
     fs.closeSync(out);
     child.stdin!.end(
       inputXml({
         name: 'profile',
         checkpointDir: path.join(tmp, 'checkpoints'),
-        params: { regions: 'us-east-1', endpoint_url: emu.endpoint, max_requests_per_second: '100', health_interval: '3600' },
+        params: {
+          regions: 'us-east-1',
+          endpoint_url: emu.endpoint,
+          max_requests_per_second: '100',
+          health_interval: '3600',
+        },
       }),
     );
-    const counter = new GrowingFileCounter(stdoutFile, Buffer.from('<sourcetype>aws:cloudwatch:cloudhsm'));
+    const counter = new GrowingFileCounter(
+      stdoutFile,
+      Buffer.from('<sourcetype>aws:cloudwatch:cloudhsm'),
+    );
     const t0 = Date.now();
     while (counter.poll() < loaded.records) await sleep(20);
-    process.stdout.write(`${loaded.records} records in ${((counter.mtimeMs() - t0) / 1000).toFixed(2)} s\n`);
+    process.stdout.write(
+      `${loaded.records} records in ${((counter.mtimeMs() - t0) / 1000).toFixed(2)} s\n`,
+    );
     child.kill('SIGTERM');
     await new Promise((r) => child.once('exit', r));
   } finally {
@@ -71,7 +96,8 @@ async function main(): Promise<void> {
     self.set(key, (self.get(key) ?? 0) + (n.hitCount ?? 0));
   }
   const top = [...self.entries()].sort((a, b) => b[1] - a[1]).slice(0, 30);
-  for (const [name, hits] of top) process.stdout.write(`${((hits / total) * 100).toFixed(1).padStart(5)} %  ${name}\n`);
+  for (const [name, hits] of top)
+    process.stdout.write(`${((hits / total) * 100).toFixed(1).padStart(5)} %  ${name}\n`);
   process.stdout.write(`profile: ${path.relative(REPO, path.join(outDir, file))}\n`);
 }
 

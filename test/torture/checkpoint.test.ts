@@ -74,7 +74,15 @@ describe('torture: checkpoint folder', () => {
       return;
     }
     try {
-      const sim = generate({ seed: 'torture-full', clusters: 1, hsms: 3, records: 6_000, hsmType: 'hsm1.medium', startTime: Date.now() - 3_600_000, meanIntervalMs: 300 });
+      const sim = generate({
+        seed: 'torture-full',
+        clusters: 1,
+        hsms: 3,
+        records: 6_000,
+        hsmType: 'hsm1.medium',
+        startTime: Date.now() - 3_600_000,
+        meanIntervalMs: 300,
+      });
       const half = 3_000;
       await putAll(t.emu, sim.records.slice(0, half));
       const input = t.input({ health_interval: '3600' }, t.emu.endpoint, path.join(mountDir, 'cp'));
@@ -85,7 +93,11 @@ describe('torture: checkpoint folder', () => {
       await sleep(1_500); // the poll that follows saves its read position
       const filler = fill(mountDir);
       await putAll(t.emu, sim.records.slice(half));
-      await waitUntil(() => /^ERROR .*(ENOSPC|no space left)/im.test(run.stderr()), 30_000, 'an ERROR about the full disk');
+      await waitUntil(
+        () => /^ERROR .*(ENOSPC|no space left)/im.test(run.stderr()),
+        30_000,
+        'an ERROR about the full disk',
+      );
       await sleep(3_000);
       // Nothing of the second half went out while no checkpoint could be written.
       const during = parseStream(run.stdout(), { complete: false });
@@ -94,14 +106,22 @@ describe('torture: checkpoint folder', () => {
 
       fs.rmSync(filler);
       await waitUntil(
-        () => checkIdentities(sim.records, countIdentities(parseStream(run.stdout(), { complete: false }))).missing === 0,
+        () =>
+          checkIdentities(
+            sim.records,
+            countIdentities(parseStream(run.stdout(), { complete: false })),
+          ).missing === 0,
         120_000,
         'catching up after space returned',
       );
       run.child.kill('SIGTERM');
       expect((await run.exited).code).toBe(0);
       const events = eventsOf(run.stdoutFile, true);
-      expect(checkIdentities(sim.records, countIdentities(events))).toEqual({ missing: 0, duplicated: 0, unexpected: 0 });
+      expect(checkIdentities(sim.records, countIdentities(events))).toEqual({
+        missing: 0,
+        duplicated: 0,
+        unexpected: 0,
+      });
     } finally {
       await sleep(200);
       execFileSync('umount', ['-l', mountDir]);
@@ -110,34 +130,59 @@ describe('torture: checkpoint folder', () => {
 
   it('truncated or garbage checkpoint: loud error, stream not re-ingested; moving the file away re-reads it', async () => {
     const start = Date.now() - 3_600_000;
-    const sim = generate({ seed: 'torture-garbage', clusters: 1, hsms: 4, records: 4_000, hsmType: 'hsm1.medium', startTime: start, meanIntervalMs: 400 });
+    const sim = generate({
+      seed: 'torture-garbage',
+      clusters: 1,
+      hsms: 4,
+      records: 4_000,
+      hsmType: 'hsm1.medium',
+      startTime: start,
+      meanIntervalMs: 400,
+    });
     const stop = Math.floor(sim.records.length * 0.6);
     const first = sim.records.slice(0, stop);
     const later = sim.records.slice(stop);
     await putAll(t.emu, first);
     const run1 = t.startFile('garbage-1', { health_interval: '3600' });
-    await waitUntil(() => recordCount(run1.stdoutFile) >= first.length, 60_000, 'the first records');
+    await waitUntil(
+      () => recordCount(run1.stdoutFile) >= first.length,
+      60_000,
+      'the first records',
+    );
     await sleep(1_500);
     run1.child.kill('SIGTERM');
     expect((await run1.exited).code).toBe(0);
     const events1 = eventsOf(run1.stdoutFile, true);
-    expect(checkIdentities(first, countIdentities(events1))).toEqual({ missing: 0, duplicated: 0, unexpected: 0 });
+    expect(checkIdentities(first, countIdentities(events1))).toEqual({
+      missing: 0,
+      duplicated: 0,
+      unexpected: 0,
+    });
 
     // Break two streams' checkpoints: one cut in half, one overwritten with random bytes.
     const group = sim.clusters[0]!.logGroupName;
     const streams = sim.clusters[0]!.streams.map((s) => s.logStreamName).sort();
     const [cut, garbage] = streams as [string, string];
     const store = new CheckpointStore(t.checkpointDir, STREAM_STATE_VERSION);
-    const fileOf = (stream: string) => store.fileFor(streamCheckpointKey('checkpoint', 'us-east-1', group, stream));
+    const fileOf = (stream: string) =>
+      store.fileFor(streamCheckpointKey('checkpoint', 'us-east-1', group, stream));
     const text = fs.readFileSync(fileOf(cut), 'utf8');
     fs.writeFileSync(fileOf(cut), text.slice(0, Math.floor(text.length / 2)));
-    fs.writeFileSync(fileOf(garbage), Buffer.from([0xde, 0xad, 0xbe, 0xef, 0x00, 0x3c, 0x21, 0xff, 0x7b]));
+    fs.writeFileSync(
+      fileOf(garbage),
+      Buffer.from([0xde, 0xad, 0xbe, 0xef, 0x00, 0x3c, 0x21, 0xff, 0x7b]),
+    );
     await putAll(t.emu, later);
 
     const run2 = t.startFile('garbage-2', { health_interval: '3600' });
-    const healthy = (rs: readonly SimulatedRecord[]) => rs.filter((r) => r.logStreamName !== cut && r.logStreamName !== garbage);
+    const healthy = (rs: readonly SimulatedRecord[]) =>
+      rs.filter((r) => r.logStreamName !== cut && r.logStreamName !== garbage);
     await waitUntil(
-      () => checkIdentities(healthy(later), countIdentities(parseStream(run2.stdout(), { complete: false }))).missing === 0,
+      () =>
+        checkIdentities(
+          healthy(later),
+          countIdentities(parseStream(run2.stdout(), { complete: false })),
+        ).missing === 0,
       60_000,
       'the healthy streams',
     );
@@ -148,11 +193,22 @@ describe('torture: checkpoint folder', () => {
     // Loud: an ERROR line naming the file and the recovery, and one error event per broken stream.
     const stderr2 = run2.stderr();
     for (const stream of [cut, garbage]) {
-      expect(stderr2).toMatch(new RegExp(`^ERROR checkpoint unreadable, stream NOT read until it is fixed: .*stream=${stream}`, 'm'));
-      expect(collectorEvents(events2, 'error').filter((e) => e.stream === stream && e.error_code === 'checkpoint_unreadable')).toHaveLength(1);
+      expect(stderr2).toMatch(
+        new RegExp(
+          `^ERROR checkpoint unreadable, stream NOT read until it is fixed: .*stream=${stream}`,
+          'm',
+        ),
+      );
+      expect(
+        collectorEvents(events2, 'error').filter(
+          (e) => e.stream === stream && e.error_code === 'checkpoint_unreadable',
+        ),
+      ).toHaveLength(1);
     }
     // Not re-ingested: no record of the broken streams at all; the others exactly once.
-    const broken = sim.records.filter((r) => r.logStreamName === cut || r.logStreamName === garbage);
+    const broken = sim.records.filter(
+      (r) => r.logStreamName === cut || r.logStreamName === garbage,
+    );
     expect(checkIdentities(broken, countIdentities(events2)).missing).toBe(broken.length);
     expect(checkIdentities(healthy(later), countIdentities(events2))).toEqual({
       missing: 0,
@@ -164,7 +220,9 @@ describe('torture: checkpoint folder', () => {
     for (const stream of [cut, garbage]) fs.renameSync(fileOf(stream), `${fileOf(stream)}.broken`);
     const run3 = t.startFile('garbage-3', { health_interval: '3600' });
     await waitUntil(
-      () => checkIdentities(broken, countIdentities(parseStream(run3.stdout(), { complete: false }))).missing === 0,
+      () =>
+        checkIdentities(broken, countIdentities(parseStream(run3.stdout(), { complete: false })))
+          .missing === 0,
       60_000,
       'the re-read streams',
     );
@@ -172,10 +230,23 @@ describe('torture: checkpoint folder', () => {
     run3.child.kill('SIGTERM');
     expect((await run3.exited).code).toBe(0);
     const events3 = eventsOf(run3.stdoutFile, true);
-    expect(checkIdentities(broken, countIdentities(events3))).toEqual({ missing: 0, duplicated: 0, unexpected: 0 });
+    expect(checkIdentities(broken, countIdentities(events3))).toEqual({
+      missing: 0,
+      duplicated: 0,
+      unexpected: 0,
+    });
     // Over the three runs: healthy streams once; the broken streams' records read before the damage twice, as documented.
     const all = countIdentities([...events1, ...events2, ...events3]);
-    expect(checkIdentities(healthy(sim.records), new Map([...all].filter(([k]) => !k.startsWith(`${cut}\u0000`) && !k.startsWith(`${garbage}\u0000`))))).toEqual({
+    expect(
+      checkIdentities(
+        healthy(sim.records),
+        new Map(
+          [...all].filter(
+            ([k]) => !k.startsWith(`${cut}\u0000`) && !k.startsWith(`${garbage}\u0000`),
+          ),
+        ),
+      ),
+    ).toEqual({
       missing: 0,
       duplicated: 0,
       unexpected: 0,

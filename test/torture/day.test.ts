@@ -51,7 +51,8 @@ describe('torture: 24 simulated hours of a 4-HSM cluster', () => {
       lateMaxMinutes: 15,
     };
     // One activity writes several records (mirrored on every HSM): scale the pause to span 24 h.
-    const spanOf = (records: { timestamp: number }[]) => records.reduce((m, r) => Math.max(m, r.timestamp), 0) - start;
+    const spanOf = (records: { timestamp: number }[]) =>
+      records.reduce((m, r) => Math.max(m, r.timestamp), 0) - start;
     let meanIntervalMs = 10_000;
     let sim = generate({ ...options, meanIntervalMs });
     for (let i = 0; i < 6 && Math.abs(spanOf(sim.records) - 24 * HOUR) > HOUR / 2; i++) {
@@ -64,7 +65,8 @@ describe('torture: 24 simulated hours of a 4-HSM cluster', () => {
 
     // Hour h's burst: the records ingested during simulated hour h, in put order.
     const bursts: (typeof sim.records)[] = Array.from({ length: 26 }, () => []);
-    for (const r of sim.records) bursts[Math.min(25, Math.floor((r.timestamp + r.ingestDelayMs - start) / HOUR))]!.push(r);
+    for (const r of sim.records)
+      bursts[Math.min(25, Math.floor((r.timestamp + r.ingestDelayMs - start) / HOUR))]!.push(r);
     await putAll(t.emu, bursts[0]!);
     const run = t.startFile('day', { health_interval: '3600' });
     for (let h = 1; h < bursts.length; h++) {
@@ -72,7 +74,11 @@ describe('torture: 24 simulated hours of a 4-HSM cluster', () => {
       await putAll(t.emu, bursts[h]!);
     }
     await waitUntil(
-      () => checkIdentities(sim.records, countIdentities(parseStream(run.stdout(), { complete: false }))).missing === 0,
+      () =>
+        checkIdentities(
+          sim.records,
+          countIdentities(parseStream(run.stdout(), { complete: false })),
+        ).missing === 0,
       120_000,
       'the whole day',
     );
@@ -80,15 +86,23 @@ describe('torture: 24 simulated hours of a 4-HSM cluster', () => {
     run.child.kill('SIGTERM');
     expect((await run.exited).code).toBe(0);
     const events = eventsOf(run.stdoutFile, true);
-    expect(checkIdentities(sim.records, countIdentities(events))).toEqual({ missing: 0, duplicated: 0, unexpected: 0 });
+    expect(checkIdentities(sim.records, countIdentities(events))).toEqual({
+      missing: 0,
+      duplicated: 0,
+      unexpected: 0,
+    });
     expect(checkIdentities(sim.late, countIdentities(events)).missing).toBe(0);
 
     const gaps = collectorEvents(events, 'sequence_gap');
     const resolved = collectorEvents(events, 'sequence_gap_resolved');
     const isDeliberate = (g: Record<string, unknown>) =>
-      sim.gaps.some((d) => d.logStreamName === g.stream && d.firstSeq === g.first_missing_sequence_no);
+      sim.gaps.some(
+        (d) => d.logStreamName === g.stream && d.firstSeq === g.first_missing_sequence_no,
+      );
     for (const gap of sim.gaps) {
-      const reports = gaps.filter((g) => g.stream === gap.logStreamName && g.first_missing_sequence_no === gap.firstSeq);
+      const reports = gaps.filter(
+        (g) => g.stream === gap.logStreamName && g.first_missing_sequence_no === gap.firstSeq,
+      );
       expect(reports).toEqual([
         expect.objectContaining({
           stream: gap.logStreamName,
@@ -97,11 +111,20 @@ describe('torture: 24 simulated hours of a 4-HSM cluster', () => {
           missing_count: gap.lastSeq - gap.firstSeq + 1,
         }),
       ]);
-      expect(resolved.filter((r) => r.stream === gap.logStreamName && r.first_missing_sequence_no === gap.firstSeq)).toEqual([]);
+      expect(
+        resolved.filter(
+          (r) => r.stream === gap.logStreamName && r.first_missing_sequence_no === gap.firstSeq,
+        ),
+      ).toEqual([]);
     }
     // Gaps that only late records caused were closed when those records arrived.
     for (const g of gaps.filter((x) => !isDeliberate(x))) {
-      expect(resolved).toContainEqual(expect.objectContaining({ stream: g.stream, first_missing_sequence_no: g.first_missing_sequence_no }));
+      expect(resolved).toContainEqual(
+        expect.objectContaining({
+          stream: g.stream,
+          first_missing_sequence_no: g.first_missing_sequence_no,
+        }),
+      );
     }
     process.stdout.write(
       `day torture: ${sim.records.length} records over ${(span / HOUR).toFixed(1)} h in 25 bursts, ${sim.late.length} late, ` +

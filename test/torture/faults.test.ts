@@ -58,7 +58,14 @@ describe('torture: faults between the collector and CloudWatch Logs', () => {
       seed: 'torture-faults-plan',
       rules: [
         // First, so the random rules below do not consume the requests they count.
-        { fault: 'stall', operation: 'GetLogEvents', after: 8, every: 12, times: 2, stallMs: STALL_MS },
+        {
+          fault: 'stall',
+          operation: 'GetLogEvents',
+          after: 8,
+          every: 12,
+          times: 2,
+          stallMs: STALL_MS,
+        },
         // A burst: 25 throttles in a row.
         { fault: 'throttle', operation: 'GetLogEvents', after: 15, times: 25 },
         { fault: 'throttle', operation: OPERATIONS, probability: 0.08 },
@@ -68,8 +75,16 @@ describe('torture: faults between the collector and CloudWatch Logs', () => {
         { fault: 'truncate', operation: 'GetLogEvents', probability: 0.04 },
       ],
     });
-    const run = t.startFile('faults', { max_requests_per_second: '20', health_interval: '3600' }, proxy.url);
-    await waitUntil(() => recordCount(run.stdoutFile) > half / 3, 120_000, 'a third of the first half');
+    const run = t.startFile(
+      'faults',
+      { max_requests_per_second: '20', health_interval: '3600' },
+      proxy.url,
+    );
+    await waitUntil(
+      () => recordCount(run.stdoutFile) > half / 3,
+      120_000,
+      'a third of the first half',
+    );
 
     // The endpoint goes away (connection refused), then comes back.
     await proxy.down();
@@ -78,7 +93,11 @@ describe('torture: faults between the collector and CloudWatch Logs', () => {
     // The second half arrives while faults continue.
     await putAll(t.emu, sim.records.slice(half));
     await waitUntil(
-      () => checkIdentities(sim.records, countIdentities(parseStream(run.stdout(), { complete: false }))).missing === 0,
+      () =>
+        checkIdentities(
+          sim.records,
+          countIdentities(parseStream(run.stdout(), { complete: false })),
+        ).missing === 0,
       LONG ? 600_000 : 180_000,
       'every record through the faults',
     );
@@ -86,10 +105,16 @@ describe('torture: faults between the collector and CloudWatch Logs', () => {
     const { code } = await run.exited;
     expect(code).toBe(0);
     const events = eventsOf(run.stdoutFile, true);
-    expect(checkIdentities(sim.records, countIdentities(events))).toEqual({ missing: 0, duplicated: 0, unexpected: 0 });
+    expect(checkIdentities(sim.records, countIdentities(events))).toEqual({
+      missing: 0,
+      duplicated: 0,
+      unexpected: 0,
+    });
 
     const injected = proxy.stats.injected;
-    process.stdout.write(`fault torture: ${sim.records.length} records; injected ${JSON.stringify(injected)}\n`);
+    process.stdout.write(
+      `fault torture: ${sim.records.length} records; injected ${JSON.stringify(injected)}\n`,
+    );
     for (const fault of ['throttle', 'serviceUnavailable', 'reset', 'truncate', 'stall'])
       expect({ fault, injected: (injected[fault] ?? 0) > 0 }).toEqual({ fault, injected: true });
     // Failures were reported (collector events and ERROR/WARN lines), never silently swallowed.

@@ -49,12 +49,16 @@ describe('torture: random SIGKILLs with stdout a pipe', () => {
       meanIntervalMs: 200,
       startTime: Date.now() - 6 * 3_600_000,
     };
-    const [loaded] = await Promise.all([t.emu.generate(options, COPIES), t.emu.setPageBytes(LONG ? 1_048_576 : 262_144)]);
+    const [loaded] = await Promise.all([
+      t.emu.generate(options, COPIES),
+      t.emu.setPageBytes(LONG ? 1_048_576 : 262_144),
+    ]);
     const base = generate(options);
     const expected: Expected[] = [];
     for (let k = 0; k < COPIES; k++) {
       const suffix = k === 0 ? '' : `c${k}`;
-      for (const r of base.records) expected.push({ logStreamName: `${r.logStreamName}${suffix}`, message: r.message });
+      for (const r of base.records)
+        expected.push({ logStreamName: `${r.logStreamName}${suffix}`, message: r.message });
     }
     expect(expected.length).toBe(loaded.records);
 
@@ -81,7 +85,8 @@ describe('torture: random SIGKILLs with stdout a pipe', () => {
       await run.done;
       const text = run.stdout();
       const events = parseStream(text, { complete: false });
-      if (recordCount(run.stdoutFile) > 0 && !text.trimEnd().endsWith('</stream>')) killedMidStream++;
+      if (recordCount(run.stdoutFile) > 0 && !text.trimEnd().endsWith('</stream>'))
+        killedMidStream++;
       take(events, i);
       all.push(events);
     }
@@ -91,7 +96,9 @@ describe('torture: random SIGKILLs with stdout a pipe', () => {
       () => {
         const events = parseStream(last.stdout(), { complete: false });
         let n = have.size;
-        for (const e of events) if (e.sourcetype !== 'cloudhsm:audit:collector' && !have.has(`${e.host}\u0000${e.data}`)) n++;
+        for (const e of events)
+          if (e.sourcetype !== 'cloudhsm:audit:collector' && !have.has(`${e.host}\u0000${e.data}`))
+            n++;
         return n >= expected.length;
       },
       LONG ? 600_000 : 120_000,
@@ -112,7 +119,10 @@ describe('torture: random SIGKILLs with stdout a pipe', () => {
         `in ${killsWithDoubles.length} kills (per kill: ${killsWithDoubles.join(', ') || 'none'})\n`,
     );
     expect(killedMidStream).toBeGreaterThan(KILLS / 2);
-    expect({ missing: report.missing, unexpected: report.unexpected }).toEqual({ missing: 0, unexpected: 0 });
+    expect({ missing: report.missing, unexpected: report.unexpected }).toEqual({
+      missing: 0,
+      unexpected: 0,
+    });
     // The documented limit: only the slice a kill left written but uncommitted can come twice.
     for (const n of doubledByKill) expect(n).toBeLessThanOrEqual(SLICE_SIZE);
     expect(report.duplicated).toBe(doubledByKill.reduce((a, b) => a + b, 0));

@@ -72,22 +72,37 @@ describe('torture: stdout closed by its reader', () => {
       const { code, at } = await exited;
       const stderr = fs.readFileSync(path.join(t.dir, `close-${i}.stderr.log`), 'utf8');
       // It stopped by itself, quickly, saying why.
-      expect({ exitedBySelf: code !== null, seconds: (at - closedAt) / 1000 < 15 }).toEqual({ exitedBySelf: true, seconds: true });
+      expect({ exitedBySelf: code !== null, seconds: (at - closedAt) / 1000 < 15 }).toEqual({
+        exitedBySelf: true,
+        seconds: true,
+      });
       expect(stderr).toMatch(/stdout closed: splunkd stopped reading the event stream/);
       received.push(Buffer.concat(chunks).toString('utf8'));
     }
     const last = startPiped(t.input(params), t.dir, 'after-close');
     const before = received.flatMap((text) => parseStream(text, { complete: false }));
     await waitUntil(
-      () => checkIdentities(sim.records, countIdentities([...before, ...parseStream(last.stdout(), { complete: false })])).missing === 0,
+      () =>
+        checkIdentities(
+          sim.records,
+          countIdentities([...before, ...parseStream(last.stdout(), { complete: false })]),
+        ).missing === 0,
       120_000,
       'every record after the reader came back',
     );
     last.child.kill('SIGTERM');
     expect((await last.done).code).toBe(0);
-    const report = checkIdentities(sim.records, countIdentities([...before, ...parseStream(last.stdout())]));
-    process.stdout.write(`stdout-closed torture: ${CLOSES} closes, ${sim.records.length} records, ${JSON.stringify(report)}\n`);
-    expect({ missing: report.missing, unexpected: report.unexpected }).toEqual({ missing: 0, unexpected: 0 });
+    const report = checkIdentities(
+      sim.records,
+      countIdentities([...before, ...parseStream(last.stdout())]),
+    );
+    process.stdout.write(
+      `stdout-closed torture: ${CLOSES} closes, ${sim.records.length} records, ${JSON.stringify(report)}\n`,
+    );
+    expect({ missing: report.missing, unexpected: report.unexpected }).toEqual({
+      missing: 0,
+      unexpected: 0,
+    });
     expect(report.duplicated).toBeLessThanOrEqual(500 * CLOSES);
   });
 });

@@ -49,15 +49,20 @@ export async function startEmulator(): Promise<Emulator> {
   const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   const port = await new Promise<number>((resolve, reject) => {
     child.once('error', reject);
-    child.once('exit', (code) => reject(new Error(`emulator exited with ${code} before listening`)));
-    child.on('message', (msg: { ready?: number; id?: number; result?: unknown; error?: string }) => {
-      if (msg.ready !== undefined) return resolve(msg.ready);
-      const p = msg.id === undefined ? undefined : pending.get(msg.id);
-      if (!p) return;
-      pending.delete(msg.id as number);
-      if (msg.error) p.reject(new Error(`emulator: ${msg.error}`));
-      else p.resolve(msg.result);
-    });
+    child.once('exit', (code) =>
+      reject(new Error(`emulator exited with ${code} before listening`)),
+    );
+    child.on(
+      'message',
+      (msg: { ready?: number; id?: number; result?: unknown; error?: string }) => {
+        if (msg.ready !== undefined) return resolve(msg.ready);
+        const p = msg.id === undefined ? undefined : pending.get(msg.id);
+        if (!p) return;
+        pending.delete(msg.id as number);
+        if (msg.error) p.reject(new Error(`emulator: ${msg.error}`));
+        else p.resolve(msg.result);
+      },
+    );
   });
   child.removeAllListeners('exit');
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));

@@ -62,15 +62,21 @@ function jsonStringBytes(bytes: Buffer): Buffer {
   const out: number[] = [0x22];
   for (const b of bytes) {
     if (b === 0x22 || b === 0x5c) out.push(0x5c, b);
-    else if (b < 0x20) for (const c of Buffer.from(`\\u${b.toString(16).padStart(4, '0')}`)) out.push(c);
+    else if (b < 0x20)
+      for (const c of Buffer.from(`\\u${b.toString(16).padStart(4, '0')}`)) out.push(c);
     else out.push(b);
   }
   out.push(0x22);
   return Buffer.from(out);
 }
 
-function eventJson(timestamp: number, message: string | Buffer, ingestionTime: number): StoredEvent {
-  const msg = typeof message === 'string' ? Buffer.from(JSON.stringify(message)) : jsonStringBytes(message);
+function eventJson(
+  timestamp: number,
+  message: string | Buffer,
+  ingestionTime: number,
+): StoredEvent {
+  const msg =
+    typeof message === 'string' ? Buffer.from(JSON.stringify(message)) : jsonStringBytes(message);
   const json = Buffer.concat([
     Buffer.from(`{"timestamp":${timestamp},"message":`),
     msg,
@@ -119,7 +125,10 @@ export class LogStore {
 
   createGroup(name: string, creationTime = Date.now()): GroupData {
     if (this.groups.has(name))
-      throw new ApiError('ResourceAlreadyExistsException', 'The specified log group already exists');
+      throw new ApiError(
+        'ResourceAlreadyExistsException',
+        'The specified log group already exists',
+      );
     const group = { name, creationTime, streams: new Map() };
     this.groups.set(name, group);
     return group;
@@ -127,14 +136,18 @@ export class LogStore {
 
   group(name: string | undefined): GroupData {
     const group = name === undefined ? undefined : this.groups.get(name);
-    if (!group) throw new ApiError('ResourceNotFoundException', 'The specified log group does not exist.');
+    if (!group)
+      throw new ApiError('ResourceNotFoundException', 'The specified log group does not exist.');
     return group;
   }
 
   createStream(groupName: string, name: string, creationTime = Date.now()): StreamData {
     const group = this.group(groupName);
     if (group.streams.has(name))
-      throw new ApiError('ResourceAlreadyExistsException', 'The specified log stream already exists');
+      throw new ApiError(
+        'ResourceAlreadyExistsException',
+        'The specified log stream already exists',
+      );
     const stream: StreamData = { name, creationTime, events: [], pages: new Map(), storedBytes: 0 };
     group.streams.set(name, stream);
     return stream;
@@ -142,12 +155,18 @@ export class LogStore {
 
   stream(groupName: string | undefined, name: string | undefined): StreamData {
     const stream = name === undefined ? undefined : this.group(groupName).streams.get(name);
-    if (!stream) throw new ApiError('ResourceNotFoundException', 'The specified log stream does not exist.');
+    if (!stream)
+      throw new ApiError('ResourceNotFoundException', 'The specified log stream does not exist.');
     return stream;
   }
 
   /** Creates group and stream on first use (loading), then appends; returns the ingestion time. */
-  put(groupName: string, streamName: string, events: readonly PutEvent[], nowMs = Date.now()): number {
+  put(
+    groupName: string,
+    streamName: string,
+    events: readonly PutEvent[],
+    nowMs = Date.now(),
+  ): number {
     const group = this.groups.get(groupName) ?? this.createGroup(groupName, nowMs);
     const stream =
       group.streams.get(streamName) ??
@@ -203,7 +222,11 @@ export class LogStore {
       bytes += cost;
       end++;
     }
-    parts.push(Buffer.from(`],"nextForwardToken":"${forwardToken(end)}","nextBackwardToken":"${backwardToken(start)}"}`));
+    parts.push(
+      Buffer.from(
+        `],"nextForwardToken":"${forwardToken(end)}","nextBackwardToken":"${backwardToken(start)}"}`,
+      ),
+    );
     const body = Buffer.concat(parts);
     if (limit === PAGE_EVENTS) stream.pages.set(start, { body, end });
     return body;
@@ -227,7 +250,11 @@ export class LogStore {
     return pages;
   }
 
-  describeLogGroups(req: { logGroupNamePrefix?: string; nextToken?: string; limit?: number }): object {
+  describeLogGroups(req: {
+    logGroupNamePrefix?: string;
+    nextToken?: string;
+    limit?: number;
+  }): object {
     const limit = Math.min(req.limit ?? 50, 50);
     const names = [...this.groups.keys()]
       .filter((n) => !req.logGroupNamePrefix || n.startsWith(req.logGroupNamePrefix))
@@ -243,7 +270,9 @@ export class LogStore {
         storedBytes: 0,
       };
     });
-    return from + limit < names.length ? { logGroups, nextToken: String(from + limit) } : { logGroups };
+    return from + limit < names.length
+      ? { logGroups, nextToken: String(from + limit) }
+      : { logGroups };
   }
 
   describeLogStreams(req: {
@@ -274,6 +303,8 @@ export class LogStore {
         storedBytes: s.storedBytes,
       };
     });
-    return from + limit < names.length ? { logStreams, nextToken: String(from + limit) } : { logStreams };
+    return from + limit < names.length
+      ? { logStreams, nextToken: String(from + limit) }
+      : { logStreams };
   }
 }

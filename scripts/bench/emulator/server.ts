@@ -60,11 +60,15 @@ const server = http.createServer((req, res) => {
       'X-Amzn-RequestId': `emulator-${counters[op]}`,
     };
     try {
-      const body = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as Record<string, unknown>;
+      const body = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as Record<
+        string,
+        unknown
+      >;
       const result = answer(op, body);
       payload = Buffer.isBuffer(result) ? result : Buffer.from(JSON.stringify(result));
     } catch (err) {
-      const e = err instanceof ApiError ? err : new ApiError('InternalFailure', (err as Error).message);
+      const e =
+        err instanceof ApiError ? err : new ApiError('InternalFailure', (err as Error).message);
       status = e.type === 'InternalFailure' ? 500 : 400;
       headers['X-Amzn-ErrorType'] = e.type;
       payload = Buffer.from(JSON.stringify({ __type: e.type, message: e.message }));
@@ -79,7 +83,16 @@ server.keepAliveTimeout = 60_000;
 
 export type ControlRequest =
   | { op: 'generate'; options: SimulationOptions; copies?: number }
-  | { op: 'put'; records: { logGroupName: string; logStreamName: string; timestamp: number; message?: string; messageBase64?: string }[] }
+  | {
+      op: 'put';
+      records: {
+        logGroupName: string;
+        logStreamName: string;
+        timestamp: number;
+        message?: string;
+        messageBase64?: string;
+      }[];
+    }
   | { op: 'warm'; startTime: number }
   | { op: 'stats' }
   | { op: 'reset' }
@@ -94,7 +107,11 @@ function control(msg: ControlRequest): unknown {
       for (const r of sim.records) {
         const key = `${r.logGroupName}\u0000${r.logStreamName}`;
         let entry = byStream.get(key);
-        if (!entry) byStream.set(key, (entry = { group: r.logGroupName, stream: r.logStreamName, events: [] }));
+        if (!entry)
+          byStream.set(
+            key,
+            (entry = { group: r.logGroupName, stream: r.logStreamName, events: [] }),
+          );
         entry.events.push({ timestamp: r.timestamp, message: r.message });
       }
       // Copies under other cluster and HSM names: a large backlog without the generator's cost
@@ -117,7 +134,10 @@ function control(msg: ControlRequest): unknown {
       // One ingestion time for the whole call: what the latency measurement starts from.
       const now = Date.now();
       for (const r of msg.records) {
-        const message = r.messageBase64 !== undefined ? Buffer.from(r.messageBase64, 'base64') : (r.message ?? '');
+        const message =
+          r.messageBase64 !== undefined
+            ? Buffer.from(r.messageBase64, 'base64')
+            : (r.message ?? '');
         store.put(r.logGroupName, r.logStreamName, [{ timestamp: r.timestamp, message }], now);
       }
       return { ingestionTime: now };

@@ -11,7 +11,11 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { startEmulator, type Emulator, type PutRecord } from '../../../scripts/bench/emulator/control';
+import {
+  startEmulator,
+  type Emulator,
+  type PutRecord,
+} from '../../../scripts/bench/emulator/control';
 import type { SimulatedRecord } from '../../../src/simulator';
 import {
   inputXml,
@@ -47,7 +51,12 @@ export interface PipedRun {
  * The launcher with stdout a pipe read by this process, as splunkd reads it: whatever the collector
  * got into the pipe before dying is read and kept (splunkd indexes every whole event of it).
  */
-export function startPiped(input: InputOptions, dir: string, runId: string, env: Record<string, string> = {}): PipedRun {
+export function startPiped(
+  input: InputOptions,
+  dir: string,
+  runId: string,
+  env: Record<string, string> = {},
+): PipedRun {
   const stdoutFile = path.join(dir, `${runId}.stdout.xml`);
   const stderrFile = path.join(dir, `${runId}.stderr.log`);
   const err = fs.openSync(stderrFile, 'w');
@@ -89,7 +98,11 @@ export async function openTorture(name: string): Promise<TortureSession> {
   const emu = await startEmulator();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `torture-${name}-`));
   const checkpointDir = path.join(dir, 'checkpoints');
-  const input = (params: Record<string, string> = {}, endpoint = emu.endpoint, cpDir = checkpointDir): InputOptions => ({
+  const input = (
+    params: Record<string, string> = {},
+    endpoint = emu.endpoint,
+    cpDir = checkpointDir,
+  ): InputOptions => ({
     name,
     checkpointDir: cpDir,
     params: {
@@ -111,7 +124,8 @@ export async function openTorture(name: string): Promise<TortureSession> {
       return run;
     },
     close: async () => {
-      for (const c of started.splice(0)) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+      for (const c of started.splice(0))
+        if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
       await emu.stop();
       fs.rmSync(dir, { recursive: true, force: true });
     },
@@ -122,9 +136,14 @@ export async function openTorture(name: string): Promise<TortureSession> {
 export async function putAll(emu: Emulator, records: readonly SimulatedRecord[]): Promise<void> {
   for (let i = 0; i < records.length; i += 20_000) {
     await emu.put(
-      records.slice(i, i + 20_000).map(
-        (r): PutRecord => ({ logGroupName: r.logGroupName, logStreamName: r.logStreamName, timestamp: r.timestamp, message: r.message }),
-      ),
+      records
+        .slice(i, i + 20_000)
+        .map((r): PutRecord => ({
+          logGroupName: r.logGroupName,
+          logStreamName: r.logStreamName,
+          timestamp: r.timestamp,
+          message: r.message,
+        })),
     );
   }
 }
@@ -151,7 +170,10 @@ export interface IdentityReport {
   unexpected: number;
 }
 
-export function checkIdentities(expected: Iterable<Expected>, counts: Map<string, number>): IdentityReport {
+export function checkIdentities(
+  expected: Iterable<Expected>,
+  counts: Map<string, number>,
+): IdentityReport {
   const want = new Map<string, number>();
   for (const r of expected) {
     const key = `${r.logStreamName}\u0000${r.message}`;
@@ -170,7 +192,10 @@ export function checkIdentities(expected: Iterable<Expected>, counts: Map<string
 }
 
 /** Collector events (`cloudhsm:audit:collector`) of a given kind, parsed. */
-export function collectorEvents(events: readonly StreamEvent[], kind?: string): Record<string, unknown>[] {
+export function collectorEvents(
+  events: readonly StreamEvent[],
+  kind?: string,
+): Record<string, unknown>[] {
   return events
     .filter((e) => e.sourcetype === 'cloudhsm:audit:collector')
     .map((e) => JSON.parse(e.data) as Record<string, unknown>)
@@ -182,7 +207,11 @@ export function eventsOf(file: string, complete = false): StreamEvent[] {
   return parseStream(fs.readFileSync(file, 'utf8'), { complete });
 }
 
-export async function waitUntil(check: () => boolean, timeoutMs: number, what: string): Promise<void> {
+export async function waitUntil(
+  check: () => boolean,
+  timeoutMs: number,
+  what: string,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!check()) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
@@ -194,7 +223,12 @@ export async function waitUntil(check: () => boolean, timeoutMs: number, what: s
 export function recordCount(file: string): number {
   const text = fs.existsSync(file) ? fs.readFileSync(file, 'latin1') : '';
   let n = 0;
-  for (let i = text.indexOf('<sourcetype>aws:'); i >= 0; i = text.indexOf('<sourcetype>aws:', i + 1)) n++;
+  for (
+    let i = text.indexOf('<sourcetype>aws:');
+    i >= 0;
+    i = text.indexOf('<sourcetype>aws:', i + 1)
+  )
+    n++;
   return n;
 }
 
