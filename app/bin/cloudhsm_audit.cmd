@@ -24,7 +24,7 @@ for /f "delims=" %%N in ('where node 2^>nul') do call :usable "%%N" && goto run
 exit /b 127
 
 :run
-"%NODE%" "%BUNDLE%" %*
+"%NODE%" --max-semi-space-size=2 "%BUNDLE%" %*
 exit /b %ERRORLEVEL%
 
 rem Sets NODE to %1 and succeeds if %1 exists and reports a major version >= MIN_MAJOR.

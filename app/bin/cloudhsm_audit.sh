@@ -63,4 +63,6 @@ if [ -z "$node" ]; then
   exit 127
 fi
 
-exec "$node" "$BUNDLE" "$@"
+# A 2 MB young generation (semi-space) instead of V8's up to 16 MB: same throughput, and a large
+# backlog stays under 150 MB of memory (BENCHMARKS.md, "Peak RSS").
+exec "$node" --max-semi-space-size=2 "$BUNDLE" "$@"

@@ -189,7 +189,7 @@ describe('launcher files', () => {
     ].map((s) => text.indexOf(s));
     expect(order.every((i) => i > 0)).toBe(true);
     expect([...order].sort((a, b) => a - b)).toEqual(order);
-    expect(text).toContain('"%NODE%" "%BUNDLE%" %*');
+    expect(text).toContain('"%NODE%" --max-semi-space-size=2 "%BUNDLE%" %*');
     expect(text).toMatch(/echo FATAL cloudhsm_audit: no Node\.js runtime/);
   });
 });
