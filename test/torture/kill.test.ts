@@ -5,7 +5,7 @@
  * may be written twice only within the one slice (≤ 500 records) that a kill left written but not
  * checkpointed — how often that happened is printed and recorded in RELIABILITY.md.
  *
- * Short form (npm test): 8 kills over about 50,000 records, pages capped at 256 KB and 10 requests/s
+ * Short form (npm test): 8 kills over about 50,000 records, pages capped at 256 KB and 5 requests/s
  * so the backlog outlasts the kills. Long form (TORTURE=long): 100 kills over 1,000,000 records at
  * full speed (1 MB pages, 100 requests/s).
  */
@@ -62,7 +62,7 @@ describe('torture: random SIGKILLs with stdout a pipe', () => {
     }
     expect(expected.length).toBe(loaded.records);
 
-    const params = { max_requests_per_second: LONG ? '100' : '10', health_interval: '3600' };
+    const params = { max_requests_per_second: LONG ? '100' : '5', health_interval: '3600' };
     const random = seedrandom('torture-kill-moments');
     const firstRun = new Map<string, number>();
     const doubledByKill: number[] = new Array(KILLS).fill(0);
