@@ -7,6 +7,7 @@
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import type { Logger } from '../collector/ports';
 import { createCredentials, type AwsAccountSettings } from './credentials';
+import { GetLogEventsFastProtocol } from './getLogEventsProtocol';
 import { createRequestHandler } from './httpHandler';
 
 /**
@@ -79,5 +80,7 @@ export function createLogsClient(opts: LogsClientOptions): CloudWatchLogsClient 
     maxAttempts,
     ...(endpoint ? { endpoint: checkEndpointUrl(endpoint) } : {}),
     customUserAgent: 'splunk-cloudhsm-audit',
+    // GetLogEvents pages without the SDK's per-event copy (see getLogEventsProtocol.ts).
+    protocol: GetLogEventsFastProtocol,
   });
 }
