@@ -71,9 +71,13 @@ describe('torture: random SIGKILLs with stdout a pipe', () => {
       for (const e of events) {
         if (e.sourcetype === 'cloudhsm:audit:collector') continue;
         const key = `${e.host}\u0000${e.data}`;
-        const first = firstRun.get(key);
-        if (first === undefined) firstRun.set(key, run);
-        else if (first < KILLS) doubledByKill[first] = (doubledByKill[first] ?? 0) + 1;
+        // A record written again is charged to the kill of the run that last wrote it: that run
+        // died with the record's slice written but uncommitted. (Charging the first run instead
+        // would count a slice cut by two consecutive kills twice against one kill.)
+        const last = firstRun.get(key);
+        if (last !== undefined && last < KILLS)
+          doubledByKill[last] = (doubledByKill[last] ?? 0) + 1;
+        firstRun.set(key, run);
       }
     };
     const all: StreamEvent[][] = [];
