@@ -136,14 +136,12 @@ export async function openTorture(name: string): Promise<TortureSession> {
 export async function putAll(emu: Emulator, records: readonly SimulatedRecord[]): Promise<void> {
   for (let i = 0; i < records.length; i += 20_000) {
     await emu.put(
-      records
-        .slice(i, i + 20_000)
-        .map((r): PutRecord => ({
-          logGroupName: r.logGroupName,
-          logStreamName: r.logStreamName,
-          timestamp: r.timestamp,
-          message: r.message,
-        })),
+      records.slice(i, i + 20_000).map((r): PutRecord => ({
+        logGroupName: r.logGroupName,
+        logStreamName: r.logStreamName,
+        timestamp: r.timestamp,
+        message: r.message,
+      })),
     );
   }
 }
