@@ -37,11 +37,6 @@ export interface PreparedCheckpoint {
   abort(): void;
 }
 
-export interface PreparedCheckpointAsync {
-  commit(): Promise<void>;
-  abort(): Promise<void>;
-}
-
 export class CheckpointStore {
   constructor(
     private readonly dir: string,
@@ -95,10 +90,13 @@ export class CheckpointStore {
     return envelope.state;
   }
 
-  /** Writes the state to a temporary file and fsyncs it; nothing is visible until `commit()`. */
-  prepare<T>(key: string, state: T, nowMs: number): PreparedCheckpoint {
+  /** The temporary file's path and text for a state. */
+  private serialize<T>(
+    key: string,
+    state: T,
+    nowMs: number,
+  ): { file: string; tmp: string; text: string } {
     const file = this.fileFor(key);
-    const tmp = `${file}.tmp`;
     const envelope: Envelope<T> = {
       format: 'cloudhsm_audit.checkpoint',
       version: this.version,
@@ -106,13 +104,16 @@ export class CheckpointStore {
       savedAtMs: nowMs,
       state,
     };
-    const fd = fs.openSync(tmp, 'w', 0o600);
-    try {
-      fs.writeSync(fd, JSON.stringify(envelope));
-      fs.fsyncSync(fd);
-    } finally {
-      fs.closeSync(fd);
-    }
+    return { file, tmp: `${file}.tmp`, text: JSON.stringify(envelope) };
+  }
+
+  /**
+   * Commit and abort of a prepared temporary file. The rename stays synchronous: queued in the
+   * thread pool behind other streams' fsyncs it would widen the window between stdout taking a
+   * slice and its checkpoint (a kill -9 there doubles the slice); measured: 7 doubled records over
+   * 20 kills with an asynchronous rename.
+   */
+  private prepared(file: string, tmp: string): PreparedCheckpoint {
     let done = false;
     return {
       commit: () => {
@@ -128,46 +129,35 @@ export class CheckpointStore {
     };
   }
 
+  /** Writes the state to a temporary file and fsyncs it; nothing is visible until `commit()`. */
+  prepare<T>(key: string, state: T, nowMs: number): PreparedCheckpoint {
+    const { file, tmp, text } = this.serialize(key, state, nowMs);
+    const fd = fs.openSync(tmp, 'w', 0o600);
+    try {
+      fs.writeSync(fd, text);
+      fs.fsyncSync(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
+    return this.prepared(file, tmp);
+  }
+
   /**
-   * `prepare()` off the event loop: the write and fsync run in libuv's thread pool, so one
-   * stream's checkpoint I/O overlaps other streams' reading and writing; the rename on commit is
-   * synchronous (see below). Measured
-   * (BENCHMARKS.md): the synchronous fsync + rename were 28 % of the collector's main thread
-   * during a backlog, 2 ms each per 500-record slice on the benchmark machine.
+   * `prepare()` with the write and fsync in libuv's thread pool, so one stream's checkpoint I/O
+   * overlaps other streams' reading and writing. Measured (BENCHMARKS.md): the synchronous fsync +
+   * rename were 28 % of the collector's main thread during a backlog, 2 ms each per 500-record
+   * slice on the benchmark machine.
    */
-  async prepareAsync<T>(key: string, state: T, nowMs: number): Promise<PreparedCheckpointAsync> {
-    const file = this.fileFor(key);
-    const tmp = `${file}.tmp`;
-    const envelope: Envelope<T> = {
-      format: 'cloudhsm_audit.checkpoint',
-      version: this.version,
-      key,
-      savedAtMs: nowMs,
-      state,
-    };
+  async prepareAsync<T>(key: string, state: T, nowMs: number): Promise<PreparedCheckpoint> {
+    const { file, tmp, text } = this.serialize(key, state, nowMs);
     const handle = await fs.promises.open(tmp, 'w', 0o600);
     try {
-      await handle.writeFile(JSON.stringify(envelope));
+      await handle.writeFile(text);
       await handle.sync();
     } finally {
       await handle.close();
     }
-    let done = false;
-    return {
-      // The rename stays synchronous: queued in the thread pool behind other streams' fsyncs it
-      // would widen the window between stdout taking a slice and its checkpoint (a kill -9 there
-      // doubles the slice); measured: 7 doubled records over 20 kills with an async rename.
-      commit: async () => {
-        if (done) return;
-        done = true;
-        fs.renameSync(tmp, file);
-      },
-      abort: async () => {
-        if (done) return;
-        done = true;
-        await fs.promises.rm(tmp, { force: true });
-      },
-    };
+    return this.prepared(file, tmp);
   }
 
   /** Writes the state at once (prepare + commit), for state not tied to written events. */

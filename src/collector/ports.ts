@@ -1,3 +1,5 @@
+import type { InputConfig } from '../config/inputConfig';
+
 /**
  * The small interfaces the collector core depends on. The composition root (src/modinput/main.ts)
  * wires real implementations; tests wire fakes.
@@ -47,4 +49,17 @@ export interface SplunkdSession {
   serverUri: string;
   sessionKey: string;
   checkpointDir: string;
+}
+
+/** Everything one run of the collector gets from the composition root (src/modinput). */
+export interface RunContext {
+  config: InputConfig;
+  /** The stanza name as splunkd gave it, `cloudhsm_audit://<name>`. */
+  stanza: string;
+  session: SplunkdSession;
+  sink: EventSink;
+  logger: Logger;
+  clock: Clock;
+  /** Aborted on SIGTERM: the run stops its pollers and returns. */
+  signal: AbortSignal;
 }

@@ -18,19 +18,11 @@ import { sourceFor } from './collectorEvents';
 import { isAbort, OutputError } from './errors';
 import { loadInputState, type InputState } from './inputState';
 import { LogGroupPoller } from './logGroupPoller';
-import type { Clock, EventSink, Logger, SplunkdSession } from './ports';
+import type { RunContext } from './ports';
 import { Semaphore } from './semaphore';
 import { STREAM_STATE_VERSION } from './streamTracker';
 
-export interface RunContext {
-  config: InputConfig;
-  stanza: string;
-  session: SplunkdSession;
-  sink: EventSink;
-  logger: Logger;
-  clock: Clock;
-  signal: AbortSignal;
-}
+export type { RunContext };
 
 /** Streams read at the same time across the process: enough to overlap network waits. */
 const PARALLEL_STREAMS = 4;

@@ -171,10 +171,10 @@ async function writeSlice(
     try {
       await deps.sink.write(out);
     } catch (err) {
-      await prepared.abort();
+      prepared.abort();
       throw new OutputError(err);
     }
-    await prepared.commit();
+    prepared.commit();
   });
   handle.committed = state;
   counters.recordsWritten += page.records.length;

@@ -8,22 +8,14 @@
  */
 
 import type { Writable } from 'node:stream';
-import type { Clock, EventSink, Logger, SplunkdSession } from '../collector/ports';
+import type { Clock, EventSink, Logger, RunContext, SplunkdSession } from '../collector/ports';
 import type { InputConfig } from '../config/inputConfig';
 import { parseInputConfig } from '../config/validate';
 import { XmlEventWriter } from './eventWriter';
 import { parseInputDocument } from './stdinXml';
 
-/** What the collector receives; matches `runInput` in src/collector/run.ts. */
-export interface RunInputContext {
-  config: InputConfig;
-  stanza: string;
-  session: SplunkdSession;
-  sink: EventSink;
-  logger: Logger;
-  clock: Clock;
-  signal: AbortSignal;
-}
+/** What the collector receives (`runInput` in src/collector/run.ts). */
+export type RunInputContext = RunContext;
 
 export type RunInput = (ctx: RunInputContext) => Promise<void>;
 

@@ -8,6 +8,7 @@ import { spawn } from 'node:child_process';
 import { generate, SimulatorWriter } from '../../src/simulator';
 import { startFaultProxy, type FaultProxy } from '../support/faultProxy';
 import {
+  collectorEvents,
   compareIdentities,
   identityCounts,
   LAUNCHER,
@@ -24,12 +25,6 @@ import {
 } from './support/session';
 
 jest.setTimeout(180_000);
-
-const collectorEvents = (events: StreamEvent[], kind: string) =>
-  events
-    .filter((e) => e.sourcetype === 'cloudhsm:audit:collector')
-    .map((e) => JSON.parse(e.data) as Record<string, unknown>)
-    .filter((e) => e.kind === kind);
 
 const allIn = (expected: { logStreamName: string; message: string }[], events: StreamEvent[]) =>
   compareIdentities(expected, identityCounts(events)).missing === 0;

@@ -5,7 +5,7 @@
  */
 import { CreateLogStreamCommand, PutLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { generate, SimulatorWriter } from '../../src/simulator';
-import { compareIdentities, identityCounts, type StreamEvent } from './support/collectorProcess';
+import { collectorEvents, compareIdentities, identityCounts } from './support/collectorProcess';
 import {
   AWS_ENV,
   eventCount,
@@ -16,12 +16,6 @@ import {
   waitFor,
   type TestSession,
 } from './support/session';
-
-const collectorEvents = (events: StreamEvent[], kind: string) =>
-  events
-    .filter((e) => e.sourcetype === 'cloudhsm:audit:collector')
-    .map((e) => JSON.parse(e.data) as Record<string, unknown>)
-    .filter((e) => e.kind === kind);
 
 // Each test runs the real launcher against moto; on a loaded 2-core machine that takes a while.
 jest.setTimeout(180_000);

@@ -157,8 +157,19 @@ export async function waitFor(
   }
 }
 
+/** Collector events (`cloudhsm:audit:collector`), parsed, optionally of one `kind` only. */
+export function collectorEvents(
+  events: readonly StreamEvent[],
+  kind?: string,
+): Record<string, unknown>[] {
+  return events
+    .filter((e) => e.sourcetype === 'cloudhsm:audit:collector')
+    .map((e) => JSON.parse(e.data) as Record<string, unknown>)
+    .filter((e) => kind === undefined || e.kind === kind);
+}
+
 /** Counts occurrences of each `host\u0000data` pair: the identity of an audit record. */
-export function identityCounts(events: readonly StreamEvent[]): Map<string, number> {
+export function identityCounts(events: Iterable<StreamEvent>): Map<string, number> {
   const counts = new Map<string, number>();
   for (const e of events) {
     if (e.sourcetype === 'cloudhsm:audit:collector') continue;
@@ -170,7 +181,7 @@ export function identityCounts(events: readonly StreamEvent[]): Map<string, numb
 
 /** Missing and doubled records of `expected` (stream, message pairs) in `counts`. */
 export function compareIdentities(
-  expected: readonly { logStreamName: string; message: string }[],
+  expected: Iterable<{ logStreamName: string; message: string }>,
   counts: Map<string, number>,
 ): { missing: number; duplicated: number; unexpected: number } {
   const want = new Map<string, number>();

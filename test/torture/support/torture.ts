@@ -146,59 +146,19 @@ export async function putAll(emu: Emulator, records: readonly SimulatedRecord[])
   }
 }
 
+/**
+ * Identity checks shared with the collector's integration tests: a record is its (stream, text)
+ * pair; counts may come from several runs' output.
+ */
 export interface Expected {
   logStreamName: string;
   message: string;
 }
-
-/** Counts of each (host, data) audit record identity over events from one or more runs. */
-export function countIdentities(events: Iterable<StreamEvent>): Map<string, number> {
-  const counts = new Map<string, number>();
-  for (const e of events) {
-    if (e.sourcetype === 'cloudhsm:audit:collector') continue;
-    const key = `${e.host}\u0000${e.data}`;
-    counts.set(key, (counts.get(key) ?? 0) + 1);
-  }
-  return counts;
-}
-
-export interface IdentityReport {
-  missing: number;
-  duplicated: number;
-  unexpected: number;
-}
-
-export function checkIdentities(
-  expected: Iterable<Expected>,
-  counts: Map<string, number>,
-): IdentityReport {
-  const want = new Map<string, number>();
-  for (const r of expected) {
-    const key = `${r.logStreamName}\u0000${r.message}`;
-    want.set(key, (want.get(key) ?? 0) + 1);
-  }
-  let missing = 0;
-  let duplicated = 0;
-  let unexpected = 0;
-  for (const [key, n] of want) {
-    const got = counts.get(key) ?? 0;
-    if (got < n) missing += n - got;
-    if (got > n) duplicated += got - n;
-  }
-  for (const [key, got] of counts) if (!want.has(key)) unexpected += got;
-  return { missing, duplicated, unexpected };
-}
-
-/** Collector events (`cloudhsm:audit:collector`) of a given kind, parsed. */
-export function collectorEvents(
-  events: readonly StreamEvent[],
-  kind?: string,
-): Record<string, unknown>[] {
-  return events
-    .filter((e) => e.sourcetype === 'cloudhsm:audit:collector')
-    .map((e) => JSON.parse(e.data) as Record<string, unknown>)
-    .filter((e) => kind === undefined || e.kind === kind);
-}
+export {
+  identityCounts as countIdentities,
+  compareIdentities as checkIdentities,
+  collectorEvents,
+} from '../../collector/support/collectorProcess';
 
 /** Whole events of a (possibly cut) stream file. */
 export function eventsOf(file: string, complete = false): StreamEvent[] {
