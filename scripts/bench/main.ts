@@ -11,7 +11,7 @@
  * figures to test-output/bench/results.json. Options: --records N --runs N --scheme-runs N
  * --latency-runs N --latency-seconds S --rate R --only backlog,scheme,latency.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -19,7 +19,6 @@ import * as path from 'node:path';
 import { generate } from '../../src/simulator';
 import { escapeXmlText } from '../../src/modinput/xmlText';
 import {
-  inputXml,
   LAUNCHER,
   REPO,
   requireLauncher,
@@ -116,32 +115,10 @@ function startDirect(
   runId: string,
   flags: string[],
 ): CollectorRun {
-  const stdoutFile = path.join(dir, `${runId}.stdout.xml`);
-  const stderrFile = path.join(dir, `${runId}.stderr.log`);
-  const out = fs.openSync(stdoutFile, 'w');
-  const err = fs.openSync(stderrFile, 'w');
-  const child = spawn(
-    process.execPath,
-    [...flags, path.join(path.dirname(LAUNCHER), 'collector.js')],
-    {
-      stdio: ['pipe', out, err],
-      env: { PATH: process.env.PATH ?? '', ...AWS_ENV },
-    },
-  );
-  fs.closeSync(out);
-  fs.closeSync(err);
-  child.stdin!.end(inputXml(input));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.on('exit', (code, signal) => resolve({ code, signal })),
-  );
-  return {
-    child,
-    stdoutFile,
-    stderrFile,
-    exited,
-    stdout: () => fs.readFileSync(stdoutFile, 'utf8'),
-    stderr: () => fs.readFileSync(stderrFile, 'utf8'),
-  };
+  return startCollector(input, dir, runId, AWS_ENV, {
+    file: process.execPath,
+    args: [...flags, path.join(path.dirname(LAUNCHER), 'collector.js')],
+  });
 }
 
 async function backlogRun(

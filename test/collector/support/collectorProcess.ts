@@ -54,18 +54,22 @@ export interface CollectorRun {
   stderr(): string;
 }
 
-/** Starts the launcher with `input` on stdin; output goes to files in `outDir` named by `runId`. */
+/**
+ * Starts the launcher with `input` on stdin; output goes to files in `outDir` named by `runId`.
+ * `command` replaces the launcher (the benchmark's Node-flag experiments run collector.js directly).
+ */
 export function startCollector(
   input: InputOptions,
   outDir: string,
   runId: string,
   env: Record<string, string> = {},
+  command: { file: string; args: string[] } = { file: requireLauncher(), args: [] },
 ): CollectorRun {
   const stdoutFile = path.join(outDir, `${runId}.stdout.xml`);
   const stderrFile = path.join(outDir, `${runId}.stderr.log`);
   const out = fs.openSync(stdoutFile, 'w');
   const err = fs.openSync(stderrFile, 'w');
-  const child = spawn(requireLauncher(), [], {
+  const child = spawn(command.file, command.args, {
     stdio: ['pipe', out, err],
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
   });
