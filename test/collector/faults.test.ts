@@ -62,6 +62,12 @@ describe('collector under injected faults', () => {
     proxy.setPlan({
       seed: 'faults',
       rules: [
+        // Each fault once at a fixed position, so every kind is exercised whatever the timing (how
+        // many requests a run makes, and so what the seeded draws below hit, depends on speed).
+        { operation: 'GetLogEvents', fault: 'truncate', after: 1, times: 1 },
+        { operation: 'GetLogEvents', fault: 'reset', after: 2, times: 1 },
+        { operation: 'GetLogEvents', fault: 'serviceUnavailable', after: 3, times: 1 },
+        { operation: 'GetLogEvents', fault: 'throttle', after: 4, times: 1 },
         { operation: 'GetLogEvents', fault: 'throttle', probability: 0.2 },
         { operation: 'GetLogEvents', fault: 'serviceUnavailable', probability: 0.1 },
         { operation: 'GetLogEvents', fault: 'serviceUnavailable', status: 500, probability: 0.05 },

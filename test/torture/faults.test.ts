@@ -66,6 +66,12 @@ describe('torture: faults between the collector and CloudWatch Logs', () => {
           times: 2,
           stallMs: STALL_MS,
         },
+        // Each fault once at a fixed position, so every kind is exercised whatever the timing; the
+        // seeded random rules below draw per request, and how many requests a run makes depends on
+        // the machine's speed, so on their own they may never fire a rare kind.
+        { fault: 'truncate', operation: 'GetLogEvents', after: 2, times: 1 },
+        { fault: 'reset', operation: 'GetLogEvents', after: 3, times: 1 },
+        { fault: 'serviceUnavailable', operation: 'GetLogEvents', after: 4, times: 1 },
         // A burst: 25 throttles in a row.
         { fault: 'throttle', operation: 'GetLogEvents', after: 15, times: 25 },
         { fault: 'throttle', operation: OPERATIONS, probability: 0.08 },
