@@ -28,6 +28,7 @@ import {
   putAll,
   recordCount,
   sleep,
+  waitForRecords,
   waitUntil,
   type TortureSession,
 } from './support/torture';
@@ -105,12 +106,9 @@ describe('torture: checkpoint folder', () => {
       expect(checkIdentities(secondHalf, countIdentities(during)).missing).toBe(secondHalf.length);
 
       fs.rmSync(filler);
-      await waitUntil(
-        () =>
-          checkIdentities(
-            sim.records,
-            countIdentities(parseStream(run.stdout(), { complete: false })),
-          ).missing === 0,
+      await waitForRecords(
+        sim.records,
+        () => run.stdout(),
         120_000,
         'catching up after space returned',
       );
@@ -177,15 +175,7 @@ describe('torture: checkpoint folder', () => {
     const run2 = t.startFile('garbage-2', { health_interval: '3600' });
     const healthy = (rs: readonly SimulatedRecord[]) =>
       rs.filter((r) => r.logStreamName !== cut && r.logStreamName !== garbage);
-    await waitUntil(
-      () =>
-        checkIdentities(
-          healthy(later),
-          countIdentities(parseStream(run2.stdout(), { complete: false })),
-        ).missing === 0,
-      60_000,
-      'the healthy streams',
-    );
+    await waitForRecords(healthy(later), () => run2.stdout(), 60_000, 'the healthy streams');
     await sleep(2_500); // a couple more polls: the broken streams must stay untouched
     run2.child.kill('SIGTERM');
     expect((await run2.exited).code).toBe(0);
@@ -219,13 +209,7 @@ describe('torture: checkpoint folder', () => {
     // Recovery as documented: move the broken files away; the streams are read from the start position.
     for (const stream of [cut, garbage]) fs.renameSync(fileOf(stream), `${fileOf(stream)}.broken`);
     const run3 = t.startFile('garbage-3', { health_interval: '3600' });
-    await waitUntil(
-      () =>
-        checkIdentities(broken, countIdentities(parseStream(run3.stdout(), { complete: false })))
-          .missing === 0,
-      60_000,
-      'the re-read streams',
-    );
+    await waitForRecords(broken, () => run3.stdout(), 60_000, 'the re-read streams');
     await sleep(1_500);
     run3.child.kill('SIGTERM');
     expect((await run3.exited).code).toBe(0);

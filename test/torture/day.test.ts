@@ -19,10 +19,9 @@ import {
   openTorture,
   putAll,
   sleep,
-  waitUntil,
+  waitForRecords,
   type TortureSession,
 } from './support/torture';
-import { parseStream } from '../collector/support/collectorProcess';
 
 jest.setTimeout(LONG ? 1_200_000 : 180_000);
 
@@ -73,15 +72,7 @@ describe('torture: 24 simulated hours of a 4-HSM cluster', () => {
       await sleep(BURST_GAP_MS);
       await putAll(t.emu, bursts[h]!);
     }
-    await waitUntil(
-      () =>
-        checkIdentities(
-          sim.records,
-          countIdentities(parseStream(run.stdout(), { complete: false })),
-        ).missing === 0,
-      120_000,
-      'the whole day',
-    );
+    await waitForRecords(sim.records, () => run.stdout(), 120_000, 'the whole day');
     await sleep(2_500); // more polls: nothing new may appear, no gap may be resolved
     run.child.kill('SIGTERM');
     expect((await run.exited).code).toBe(0);

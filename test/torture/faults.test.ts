@@ -18,10 +18,10 @@ import {
   putAll,
   recordCount,
   sleep,
+  waitForRecords,
   waitUntil,
   type TortureSession,
 } from './support/torture';
-import { parseStream } from '../collector/support/collectorProcess';
 
 jest.setTimeout(LONG ? 900_000 : 240_000);
 
@@ -98,12 +98,9 @@ describe('torture: faults between the collector and CloudWatch Logs', () => {
     await proxy.up();
     // The second half arrives while faults continue.
     await putAll(t.emu, sim.records.slice(half));
-    await waitUntil(
-      () =>
-        checkIdentities(
-          sim.records,
-          countIdentities(parseStream(run.stdout(), { complete: false })),
-        ).missing === 0,
+    await waitForRecords(
+      sim.records,
+      run.stdout,
       LONG ? 600_000 : 180_000,
       'every record through the faults',
     );

@@ -18,6 +18,8 @@ import {
 } from '../../../scripts/bench/emulator/control';
 import type { SimulatedRecord } from '../../../src/simulator';
 import {
+  compareIdentities,
+  identityCounts,
   inputXml,
   parseStream,
   requireLauncher,
@@ -175,6 +177,22 @@ export async function waitUntil(
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 100));
   }
+}
+
+/** Waits until every one of `records` is among the complete events `stdout()` holds so far. */
+export function waitForRecords(
+  records: readonly Expected[],
+  stdout: () => string,
+  timeoutMs: number,
+  what: string,
+): Promise<void> {
+  return waitUntil(
+    () =>
+      compareIdentities(records, identityCounts(parseStream(stdout(), { complete: false })))
+        .missing === 0,
+    timeoutMs,
+    what,
+  );
 }
 
 /** Counts complete audit records in a stream file without parsing it. */
