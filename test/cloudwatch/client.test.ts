@@ -67,6 +67,24 @@ function client(opts: Parameters<typeof createLogsClient>[0]): CloudWatchLogsCli
   return c;
 }
 
+/**
+ * Fake clocks for the SDK's retry delays and timeouts; sockets, immediates and ticks stay real so
+ * the fake servers still answer. Undone after the test.
+ */
+function useFakeTimersKeepingIo(): void {
+  jest.useFakeTimers({
+    doNotFake: [
+      'setImmediate',
+      'clearImmediate',
+      'nextTick',
+      'queueMicrotask',
+      'hrtime',
+      'performance',
+    ],
+  });
+  cleanups.push(() => void jest.useRealTimers());
+}
+
 beforeEach(async () => {
   lines.length = 0;
   logs = await startRecordingServer(logsResponder);
@@ -303,17 +321,7 @@ describe('createLogsClient', () => {
       logsResponder(req, res);
     });
     cleanups.push(() => throttling.close());
-    jest.useFakeTimers({
-      doNotFake: [
-        'setImmediate',
-        'clearImmediate',
-        'nextTick',
-        'queueMicrotask',
-        'hrtime',
-        'performance',
-      ],
-    });
-    cleanups.push(() => void jest.useRealTimers());
+    useFakeTimersKeepingIo();
     const c = client({
       region: REGION,
       account: keyPair(),
@@ -340,17 +348,7 @@ describe('createLogsClient', () => {
     const arrived = new Promise<void>((resolve) => (received = resolve));
     const stalled = await startRecordingServer(() => received());
     cleanups.push(() => stalled.close());
-    jest.useFakeTimers({
-      doNotFake: [
-        'setImmediate',
-        'clearImmediate',
-        'nextTick',
-        'queueMicrotask',
-        'hrtime',
-        'performance',
-      ],
-    });
-    cleanups.push(() => void jest.useRealTimers());
+    useFakeTimersKeepingIo();
     const c = client({
       region: REGION,
       account: keyPair(),
