@@ -12,18 +12,12 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { SPLUNK_INTERNAL_FIELDS } from './spl';
 import { REPO } from './views';
 
 /** Fields Splunk itself gives every event, and search-time modifiers that look like fields. */
 export const SPLUNK_BUILTIN_FIELDS = [
-  '_time',
-  '_raw',
-  '_indextime',
-  '_cd',
-  '_bkt',
-  '_serial',
-  '_si',
-  '_sourcetype',
+  ...SPLUNK_INTERNAL_FIELDS,
   '_span',
   'host',
   'source',

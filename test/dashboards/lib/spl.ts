@@ -19,6 +19,18 @@ import {
   words,
 } from './splLexer';
 
+/** Splunk's internal fields, which `fields` keeps unless told otherwise (and `table` drops). */
+export const SPLUNK_INTERNAL_FIELDS = [
+  '_time',
+  '_raw',
+  '_indextime',
+  '_cd',
+  '_bkt',
+  '_serial',
+  '_si',
+  '_sourcetype',
+];
+
 export { expandMacros, expressionFields, splitTopLevel } from './splLexer';
 
 export interface FieldProblem {
@@ -158,18 +170,7 @@ function readCommand(segment: string, isSearch: boolean, r: Reader): void {
       names.filter((f) => !f.includes('*')).forEach((f) => r.use(f, command));
       if (!remove) {
         if (command === 'table') r.replace(names);
-        else
-          r.replace([
-            ...names,
-            '_time',
-            '_raw',
-            '_indextime',
-            '_cd',
-            '_bkt',
-            '_serial',
-            '_si',
-            '_sourcetype',
-          ]);
+        else r.replace([...names, ...SPLUNK_INTERNAL_FIELDS]);
       }
       return;
     }
