@@ -36,7 +36,7 @@ function fail(message) {
 for (const [file, hint] of [
   [launcher, 'npm run package'],
   [simulator, 'npm run package'],
-  [motoServer, 'bash scripts/setup.sh'],
+  [motoServer, 'bash scripts/setup.sh demo'],
 ]) {
   if (!fs.existsSync(file)) fail(`${path.relative(root, file)} is missing: run ${hint}`);
 }

@@ -2,9 +2,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { readRecordHeader, usecsToSplunkTime, millisToSplunkTime } from '../../src/audit/record';
 
-const samples = path.resolve(__dirname, '../../../shared/samples/cloudhsm');
+const samples = path.resolve(__dirname, '../fixtures/samples/cloudhsm');
 
-describe('readRecordHeader on the shared samples', () => {
+describe('readRecordHeader on the sample records', () => {
   const files = fs.readdirSync(samples).filter((f) => f.endsWith('.log') || f.endsWith('.json'));
 
   it('finds every sample', () => {

@@ -1,8 +1,9 @@
 /**
- * Every field of the dictionary (../shared/reference/fields.md: the search-time table, the
+ * Every field of the dictionary (docs/fields.md: the search-time table, the
  * certificate-storage list and the CIM table) is asserted with a value by some hand-written
  * expectation that the extraction tests compare against.
  */
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO_ROOT } from './harness/conf';
@@ -11,7 +12,7 @@ import { VARIANT_CASES } from './expectations/variants';
 import { CERTSTORE_EXPECTED } from './expectations/json';
 import { ACTOR_COLUMNS } from './expectations/actor';
 
-const dictionary = readFileSync(join(REPO_ROOT, '..', 'shared', 'reference', 'fields.md'), 'utf8');
+const dictionary = readFileSync(join(REPO_ROOT, 'docs', 'fields.md'), 'utf8');
 
 function section(title: string): string {
   const start = dictionary.indexOf(`## ${title}`);
@@ -68,4 +69,21 @@ test('every dictionary field is asserted with a value somewhere', () => {
   ACTOR_COLUMNS.forEach((c) => asserted.add(c));
   const missing = dictionaryFields().filter((f) => !asserted.has(f));
   expect(missing).toEqual([]);
+});
+
+test('every field the conf files extract is in the dictionary', () => {
+  // The README's field reference is generated from props.conf and transforms.conf: its first
+  // column names every extracted field.
+  const r = spawnSync(process.execPath, [join(REPO_ROOT, 'scripts', 'field-reference.mjs')], {
+    encoding: 'utf8',
+  });
+  expect(r.status).toBe(0);
+  const extracted = new Set<string>();
+  for (const line of r.stdout.split('\n')) {
+    if (!line.startsWith('| `')) continue;
+    for (const m of (line.split('|')[1] ?? '').matchAll(/`([^`]+)`/g)) extracted.add(m[1]!);
+  }
+  expect(extracted.size).toBeGreaterThan(50);
+  const documented = new Set([...dictionary.matchAll(/`([a-z_{}]+)`/g)].map((m) => m[1]!));
+  expect([...extracted].filter((f) => !documented.has(f)).sort()).toEqual([]);
 });

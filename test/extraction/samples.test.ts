@@ -1,5 +1,5 @@
 /**
- * Every shared sample record, read through props.conf/transforms.conf with PCRE2, gives exactly the
+ * Every sample record, read through props.conf/transforms.conf with PCRE2, gives exactly the
  * hand-written fields, eventtypes and tags of expectations/samples.ts: no field missing, none extra.
  */
 import { readFileSync, readdirSync } from 'node:fs';

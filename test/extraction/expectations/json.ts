@@ -1,5 +1,5 @@
 /**
- * Certificate-storage JSON records (the two shared samples plus the SetAttributeValues and failed
+ * Certificate-storage JSON records (the two certificate-storage samples plus the SetAttributeValues and failed
  * CreateObject examples of the AWS guide) and their hand-written fields. JSON null is modelled as
  * the text "null" (how Splunk's JSON extraction shows it; not verified on a real Splunk here).
  */

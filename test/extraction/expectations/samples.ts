@@ -1,5 +1,5 @@
 /**
- * Hand-written expectations for every shared sample record (../shared/samples/cloudhsm), as read
+ * Hand-written expectations for every sample record (test/fixtures/samples/cloudhsm), as read
  * by this app's modular input (sourcetype aws:cloudwatch:cloudhsm, source
  * aws:cloudhsm:us-east-1:/aws/cloudhsm/cluster-likphkxygsn, host hsm-nwbbiqbj4jk).
  * Values were written from the record text and the field dictionary, not produced by the code.

@@ -1,5 +1,5 @@
 /**
- * Simulated records for the layouts and lines that real logs contain but the shared samples do not
+ * Simulated records for the layouts and lines that real logs contain but the sample records do not
  * show (reference: cloudhsm-audit-log.md, section 2), with hand-written expectations. All are read
  * as the modular input delivers them (ORIGIN fields from source and host).
  */

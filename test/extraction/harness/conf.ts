@@ -13,7 +13,8 @@ export interface ConfFile {
 }
 
 export const REPO_ROOT = join(__dirname, '..', '..', '..');
-export const SAMPLES_DIR = join(REPO_ROOT, '..', 'shared', 'samples', 'cloudhsm');
+/** The real audit records the tests read: the repository's own copy, byte for byte. */
+export const SAMPLES_DIR = join(REPO_ROOT, 'test', 'fixtures', 'samples', 'cloudhsm');
 
 export function parseConf(text: string): ConfFile {
   const stanzas = new Map<string, Stanza>();
