@@ -14,6 +14,8 @@ export interface ApiCounters {
   apiCalls: number;
   throttledCalls: number;
   errors: number;
+  /** Calls by API name (`GetLogEvents`, `DescribeLogStreams`, `DescribeLogGroups`, …). */
+  byApi: Record<string, number>;
 }
 
 export class TokenBucket {
@@ -87,7 +89,7 @@ export class ApiStats {
   for(logGroup: string): ApiCounters {
     let c = this.byGroup.get(logGroup);
     if (!c) {
-      c = { apiCalls: 0, throttledCalls: 0, errors: 0 };
+      c = { apiCalls: 0, throttledCalls: 0, errors: 0, byApi: {} };
       this.byGroup.set(logGroup, c);
     }
     return c;
@@ -101,12 +103,14 @@ export function attachApiBudget(
   stats: ApiStats,
 ): void {
   client.middlewareStack.add(
-    (next) => async (args) => {
+    (next, context) => async (args) => {
       const input = args.input as { logGroupName?: string } | undefined;
       const counters = stats.for(input?.logGroupName ?? '');
+      const api = (context.commandName ?? 'unknown').replace(/Command$/, '');
       // A token is at most 1/rate seconds away: no abort needed here.
       await bucket.take();
       counters.apiCalls++;
+      counters.byApi[api] = (counters.byApi[api] ?? 0) + 1;
       try {
         return await next(args);
       } catch (err) {

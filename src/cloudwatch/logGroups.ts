@@ -13,6 +13,13 @@ export interface StreamInfo {
   name: string;
   /** Creation time (ms), when CloudWatch reports it. */
   creationTimeMs?: number;
+  /**
+   * When CloudWatch last ingested an event into the stream, and the newest event timestamp it
+   * holds. AWS documents both as eventually consistent (usually under an hour behind): hints of
+   * where new records are, never proof that there are none.
+   */
+  lastIngestionTimeMs?: number;
+  lastEventTimestampMs?: number;
 }
 
 /** Every log group whose name starts with `prefix`. */
@@ -44,7 +51,13 @@ export async function listStreams(
   const pages = paginateDescribeLogStreams({ client }, { logGroupName }, { abortSignal: signal });
   for await (const page of pages) {
     for (const s of page.logStreams ?? []) {
-      if (s.logStreamName) streams.push({ name: s.logStreamName, creationTimeMs: s.creationTime });
+      if (!s.logStreamName) continue;
+      streams.push({
+        name: s.logStreamName,
+        creationTimeMs: s.creationTime,
+        lastIngestionTimeMs: s.lastIngestionTime,
+        lastEventTimestampMs: s.lastEventTimestamp,
+      });
     }
   }
   return streams;

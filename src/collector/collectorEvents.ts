@@ -2,7 +2,7 @@
  * The collector's own events (sourcetype `cloudhsm:audit:collector`, one JSON object each): the
  * audit-integrity findings no other collector offers (sequence gaps and their resolution, new HSM
  * streams, reboot counter changes), periodic health per log group, and errors. Field names are the
- * contract with the extractions and dashboards (`shared/reference/fields.md`).
+ * contract with the extractions and dashboards (`docs/fields.md`).
  */
 import type { SplunkEvent } from './ports';
 import type { StreamNotice } from './streamTracker';
@@ -91,6 +91,15 @@ export function noticeEvent(
         reboot_counter: hex(notice.current),
         found_sequence_no: notice.sequenceNo,
       });
+    case 'clock_skew':
+      return collectorEvent(origin, nowMs, stream, {
+        kind: 'clock_skew',
+        stream,
+        sequence_no: notice.sequenceNo,
+        record_time: new Date(notice.timestampMs).toISOString(),
+        ingestion_time: new Date(notice.ingestionMs).toISOString(),
+        skew_seconds: notice.skewSeconds,
+      });
   }
 }
 
@@ -115,6 +124,11 @@ export interface HealthFigures {
   duplicatesSkipped: number;
   lagSeconds: number | undefined;
   apiCalls: number;
+  getLogEventsCalls: number;
+  describeLogStreamsCalls: number;
+  describeLogGroupsCalls: number;
+  requestsPerSecond: number;
+  budgetRequestsPerSecond: number;
   throttledCalls: number;
   errors: number;
   streams: number;
@@ -134,6 +148,11 @@ export function healthEvent(
     duplicates_skipped: figures.duplicatesSkipped,
     lag_seconds: figures.lagSeconds,
     api_calls: figures.apiCalls,
+    get_log_events_calls: figures.getLogEventsCalls,
+    describe_log_streams_calls: figures.describeLogStreamsCalls,
+    describe_log_groups_calls: figures.describeLogGroupsCalls,
+    requests_per_second: figures.requestsPerSecond,
+    budget_requests_per_second: figures.budgetRequestsPerSecond,
     throttled_calls: figures.throttledCalls,
     errors: figures.errors,
     streams: figures.streams,

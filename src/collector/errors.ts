@@ -13,3 +13,18 @@ export class OutputError extends Error {
 export function isAbort(err: unknown, signal: AbortSignal): boolean {
   return signal.aborted || (err as { name?: string })?.name === 'AbortError';
 }
+
+/**
+ * A checkpoint that exists but cannot be used (truncated, garbage, another version, another key).
+ * Never a silent restart from zero: the stream stops, loudly, until a person decides.
+ */
+export class CheckpointError extends Error {
+  constructor(
+    message: string,
+    /** Where it lives: a file path or a KV store record key. */
+    readonly location: string,
+  ) {
+    super(message);
+    this.name = 'CheckpointError';
+  }
+}

@@ -4,9 +4,8 @@
  * it keeps a restart from moving it; a stream that appears later is read from its beginning,
  * because its records are all newer than that saved point.
  */
-import type { CheckpointStore } from '../checkpoint/store';
 import type { InputConfig } from '../config/inputConfig';
-import type { Logger } from './ports';
+import type { CheckpointStore, Logger } from './ports';
 
 export interface InputState {
   firstRunMs: number;
@@ -29,14 +28,14 @@ function resolveStart(config: InputConfig, nowMs: number): number {
   return config.startPosition.kind === 'now' ? nowMs : config.startPosition.epochMs;
 }
 
-export function loadInputState(
+export async function loadInputState(
   store: CheckpointStore,
   config: InputConfig,
   nowMs: number,
   logger: Logger,
-): InputState {
+): Promise<InputState> {
   const key = inputStateKey(config.name);
-  const saved = store.load<InputState>(key);
+  const saved = await store.load<InputState>(key);
   const configured = startPositionText(config);
   if (saved && saved.startPosition === configured) return saved;
   const state: InputState = {
@@ -51,7 +50,7 @@ export function loadInputState(
       start_position: configured,
     });
   }
-  store.save(key, state, nowMs);
+  await (await store.prepare(key, state, nowMs)).commit();
   logger.log('INFO', 'start position resolved', {
     input: config.name,
     start_position: configured,

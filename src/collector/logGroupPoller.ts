@@ -1,26 +1,28 @@
 /**
  * Polls one log group (one CloudHSM cluster) until the run is stopped: every `poll_interval` it
- * lists the group's streams (so a replaced HSM's new stream is picked up), reads each to its end
- * and, every `health_interval`, writes a `health` event and an INFO line.
+ * lists the group's streams (so a replaced HSM's new stream is picked up), reads those the listing
+ * shows something new in, and the others every `full_read_interval` (readSchedule.ts), and, every
+ * `health_interval`, writes a `health` event and an INFO line.
  *
  * Failures stay local: a stream that fails is retried at the next poll while the others go on; a
  * deleted stream or group is reported once and skipped until it reappears; repeated failures back
  * off exponentially with jitter. Only an output failure (splunkd gone) ends the run.
  */
 import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
-import { CheckpointError, type CheckpointStore } from '../checkpoint/store';
 import type { ApiStats } from '../cloudwatch/apiBudget';
 import { describeError } from '../cloudwatch/errors';
 import { listStreams, type StreamInfo } from '../cloudwatch/logGroups';
 import type { InputConfig } from '../config/inputConfig';
 import { errorEvent, healthEvent, streamAddedEvent, type EventOrigin } from './collectorEvents';
-import { isAbort, OutputError } from './errors';
+import type { Delivery } from './delivery';
+import { CheckpointError, isAbort, OutputError } from './errors';
 import type { InputState } from './inputState';
-import type { Clock, EventSink, Logger, SplunkEvent } from './ports';
+import type { CheckpointStore, Clock, EventSink, Logger, SplunkEvent } from './ports';
 import { HealthReport } from './healthReport';
+import { ReadSchedule } from './readSchedule';
 import type { Semaphore } from './semaphore';
 import { newStreamHandle, pollStream, type StreamHandle } from './streamPoller';
-import type { StreamState } from './streamTracker';
+import { newStreamState, streamStateFrom, type StreamState } from './streamState';
 
 export interface LogGroupPollerDeps {
   client: CloudWatchLogsClient;
@@ -29,10 +31,20 @@ export interface LogGroupPollerDeps {
   origin: EventOrigin;
   store: CheckpointStore;
   sink: EventSink;
+  delivery: Delivery;
   logger: Logger;
   clock: Clock;
   apiStats: ApiStats;
   streamLimiter: Semaphore;
+  /** The input's request budget for this account and region (requests per second). */
+  budgetPerSecond: number;
+  /** Whether this group's health event also reports the region's discovery requests. */
+  reportsRegionCalls: boolean;
+}
+
+interface Tracked {
+  handle: StreamHandle;
+  schedule: ReadSchedule;
 }
 
 /** Longest wait after repeated failures: a broken group is retried at least this often. */
@@ -48,7 +60,7 @@ export function streamCheckpointKey(
 }
 
 export class LogGroupPoller {
-  private readonly streams = new Map<string, StreamHandle>();
+  private readonly streams = new Map<string, Tracked>();
   /** Streams whose checkpoint cannot be read: skipped (loudly) until an admin fixes the file. */
   private readonly unreadable = new Set<string>();
   /** Problems already reported once (a deleted group or stream), so logs do not repeat them. */
@@ -61,6 +73,9 @@ export class LogGroupPoller {
       deps.apiStats,
       deps.origin.logGroup,
       deps.config.healthIntervalSeconds,
+      deps.budgetPerSecond,
+      deps.clock.nowMs(),
+      deps.reportsRegionCalls,
     );
   }
 
@@ -102,7 +117,7 @@ export class LogGroupPoller {
     return base + Math.floor(Math.random() * (ceiling - base));
   }
 
-  /** One poll of every stream; true when every stream was read to its end. */
+  /** One poll of the streams due; true when every one of them was read. */
   private async pollOnce(signal: AbortSignal): Promise<boolean> {
     const cycleStartMs = this.deps.clock.nowMs();
     let streams: StreamInfo[];
@@ -124,14 +139,20 @@ export class LogGroupPoller {
 
     const results = await Promise.all(
       streams.map(async (info) => {
-        const handle = await this.handleFor(info);
-        if (!handle) return false;
+        const tracked = await this.trackedFor(info);
+        if (!tracked) return false;
+        const { handle, schedule } = tracked;
+        const due = schedule.due(info, handle.tracker.newestAnyMs, this.deps.clock.nowMs());
+        if (!due) return true;
         return this.deps.streamLimiter.run(async () => {
           try {
-            await pollStream(handle, this.pollDeps(), signal);
+            const request = { full: due.full, listedLastEventMs: info.lastEventTimestampMs };
+            await pollStream(handle, this.pollDeps(), request, signal);
+            schedule.read(info, due, this.deps.clock.nowMs());
             this.reported.delete(`stream-missing:${info.name}`);
             return true;
           } catch (err) {
+            schedule.readFailed();
             if (isAbort(err, signal) || err instanceof OutputError) throw err;
             if (describeError(err).code === 'ResourceNotFoundException') {
               await this.reportOnce(
@@ -158,7 +179,7 @@ export class LogGroupPoller {
     return {
       client: d.client,
       store: d.store,
-      sink: d.sink,
+      delivery: d.delivery,
       logger: d.logger,
       clock: d.clock,
       origin: d.origin,
@@ -168,15 +189,16 @@ export class LogGroupPoller {
   }
 
   /** The stream's handle, created from its checkpoint on first sight; undefined when unreadable. */
-  private async handleFor(info: StreamInfo): Promise<StreamHandle | undefined> {
+  private async trackedFor(info: StreamInfo): Promise<Tracked | undefined> {
     const known = this.streams.get(info.name);
     if (known) return known;
     if (this.unreadable.has(info.name)) return undefined;
     const { config, origin, store, inputState, clock } = this.deps;
     const key = streamCheckpointKey(config.name, origin.region, origin.logGroup, info.name);
-    let committed: StreamState | undefined;
+    let state: StreamState | undefined;
     try {
-      committed = store.load<StreamState>(key);
+      const saved = await store.load<unknown>(key);
+      if (saved !== undefined) state = streamStateFrom(saved, inputState.startMs, key);
     } catch (err) {
       if (!(err instanceof CheckpointError)) throw err;
       this.unreadable.add(info.name);
@@ -186,9 +208,10 @@ export class LogGroupPoller {
         {
           ...this.where,
           stream: info.name,
-          checkpoint: err.file,
+          checkpoint: err.location,
+          checkpoint_store: store.kind,
           recovery:
-            'move the file away to re-read the stream from the start position (see RELIABILITY.md)',
+            'remove the checkpoint to re-read the stream from the start position (see RELIABILITY.md)',
         },
       );
       await this.emit([
@@ -198,18 +221,16 @@ export class LogGroupPoller {
     }
     // A stream created after the start position is read whole, so its first record must be seq 0.
     const created = info.creationTimeMs;
-    const expectFromZero = created !== undefined && created >= inputState.startMs;
-    const handle = newStreamHandle(
-      info.name,
-      key,
-      committed,
+    const isNew = state === undefined;
+    state ??= newStreamState(
       inputState.startMs,
-      expectFromZero,
-      config.lateEventWindowSeconds * 1000,
+      created !== undefined && created >= inputState.startMs,
     );
-    if (!committed) await this.announceNewStream(handle, created);
-    this.streams.set(info.name, handle);
-    return handle;
+    const handle = newStreamHandle(info.name, key, state, config.lateEventWindowSeconds * 1000);
+    if (isNew) await this.announceNewStream(handle, created);
+    const tracked = { handle, schedule: new ReadSchedule(config.fullReadIntervalSeconds * 1000) };
+    this.streams.set(info.name, tracked);
+    return tracked;
   }
 
   /**
@@ -220,18 +241,12 @@ export class LogGroupPoller {
     handle: StreamHandle,
     createdMs: number | undefined,
   ): Promise<void> {
-    const { inputState, origin, clock, store, sink, logger } = this.deps;
+    const { inputState, origin, clock, store, delivery, logger } = this.deps;
     if (createdMs === undefined || createdMs < inputState.firstRunMs) return;
-    const state = handle.tracker.snapshot();
-    const prepared = store.prepare(handle.checkpointKey, state, clock.nowMs());
-    try {
-      await sink.write([streamAddedEvent(origin, handle.name, createdMs, clock.nowMs())]);
-    } catch (err) {
-      prepared.abort();
-      throw new OutputError(err);
-    }
-    prepared.commit();
-    handle.committed = state;
+    const prepared = await store.prepare(handle.checkpointKey, handle.written, clock.nowMs());
+    await delivery.deliver(handle.checkpointKey, prepared, [
+      streamAddedEvent(origin, handle.name, createdMs, clock.nowMs()),
+    ]);
     logger.log('WARN', 'new HSM stream in the log group (HSM added or replaced)', {
       ...this.where,
       stream: handle.name,
@@ -283,7 +298,7 @@ export class LogGroupPoller {
 
   private async writeHealth(): Promise<void> {
     const nowMs = this.deps.clock.nowMs();
-    const openGaps = [...this.streams.values()].reduce((n, s) => n + s.tracker.openGaps, 0);
+    const openGaps = [...this.streams.values()].reduce((n, s) => n + s.handle.tracker.openGaps, 0);
     const { figures, logFields } = this.health.take(nowMs, this.streams.size, openGaps);
     this.deps.logger.log('INFO', 'health', { ...this.where, ...logFields });
     await this.emit([healthEvent(this.deps.origin, figures, nowMs)]);

@@ -1,13 +1,18 @@
 /**
  * The collector's run: from a validated input configuration to events on the sink, until the
- * signal aborts (SIGTERM) or the output fails.
+ * signal aborts (SIGTERM), the output fails or the runner lock is lost.
  *
+ * Start: the state backend (checkpoint store and runner lock), then the lock — a second copy of
+ * the input waits here, reading and writing nothing — then the input's start position.
  * Per region: one CloudWatch Logs client with one request budget (shared by every log group of
  * that account and region in this process), a discovery loop that starts a poller for each
  * CloudHSM log group — clusters created later are picked up without a restart — and the pollers
- * themselves. A failure in one log group never stops the others.
+ * themselves. A failure in one log group never stops the others; an output failure in any ends
+ * the run at once, even while discovery sleeps.
+ * Stop: pollers end, slices already written are committed as the reader takes them, the lock is
+ * released.
  */
-import { CheckpointStore } from '../checkpoint/store';
+import { openStateBackend } from '../checkpoint/backend';
 import { ApiStats, attachApiBudget, TokenBucket } from '../cloudwatch/apiBudget';
 import { createLogsClient } from '../cloudwatch/client';
 import { describeError } from '../cloudwatch/errors';
@@ -15,12 +20,12 @@ import { discoverLogGroups, logGroupNameFor } from '../cloudwatch/logGroups';
 import type { InputConfig } from '../config/inputConfig';
 import { readAccount, SplunkdError, DEFAULT_ROLE_SESSION_NAME, type Account } from '../splunkd';
 import { sourceFor } from './collectorEvents';
+import { Delivery } from './delivery';
 import { isAbort, OutputError } from './errors';
 import { loadInputState, type InputState } from './inputState';
 import { LogGroupPoller } from './logGroupPoller';
-import type { RunContext } from './ports';
+import type { CheckpointStore, RunContext } from './ports';
 import { Semaphore } from './semaphore';
-import { STREAM_STATE_VERSION } from './streamTracker';
 
 export type { RunContext };
 
@@ -65,16 +70,24 @@ async function selectLogGroups(
   return discoverLogGroups(client, config.logGroupPrefix, signal);
 }
 
+interface RegionShared {
+  account: Account;
+  store: CheckpointStore;
+  delivery: Delivery;
+  inputState: InputState;
+  streamLimiter: Semaphore;
+  /** Ends the whole run with this error (an output failure). */
+  fail: (err: unknown) => void;
+}
+
 async function runRegion(
   ctx: RunContext,
   region: string,
-  account: Account,
-  store: CheckpointStore,
-  inputState: InputState,
-  streamLimiter: Semaphore,
+  shared: RegionShared,
   signal: AbortSignal,
 ): Promise<void> {
   const { config, logger, clock, sink } = ctx;
+  const { account, store, delivery, inputState, streamLimiter } = shared;
   const client = createLogsClient({
     region,
     account,
@@ -88,6 +101,7 @@ async function runRegion(
 
   const pollers = new Map<string, Promise<void>>();
   const startPoller = (logGroup: string) => {
+    // The first poller of the region also reports the region's discovery requests.
     const poller = new LogGroupPoller({
       client,
       config,
@@ -101,13 +115,22 @@ async function runRegion(
       },
       store,
       sink,
+      delivery,
       logger,
       clock,
       apiStats,
       streamLimiter,
+      budgetPerSecond: rate,
+      reportsRegionCalls: pollers.size === 0,
     });
     logger.log('INFO', 'reading log group', { input: config.name, region, log_group: logGroup });
-    pollers.set(logGroup, poller.run(signal));
+    // Handled at once: an output failure must end the run even while discovery sleeps.
+    pollers.set(
+      logGroup,
+      poller.run(signal).catch((err: unknown) => {
+        if (!isAbort(err, signal) || err instanceof OutputError) shared.fail(err);
+      }),
+    );
   };
 
   try {
@@ -147,22 +170,81 @@ async function runRegion(
 
 export async function runInput(ctx: RunContext): Promise<void> {
   const { config, session, logger, clock } = ctx;
-  // One controller for the whole run: SIGTERM, or a fatal error in any region, stops everything.
-  const run = new AbortController();
-  const onAbort = () => run.abort(ctx.signal.reason);
   if (ctx.signal.aborted) return;
-  ctx.signal.addEventListener('abort', onAbort, { once: true });
-
-  const store = new CheckpointStore(session.checkpointDir, STREAM_STATE_VERSION);
-  store.ensureDir();
-  const inputState = loadInputState(store, config, clock.nowMs(), logger);
-  let account: Account;
+  const backend = await openStateBackend({ config, session, logger, clock, signal: ctx.signal });
+  let held;
   try {
-    account = await resolveAccount({ ...ctx, signal: run.signal });
+    held = await backend.lock.acquire(ctx.signal);
   } catch (err) {
-    if (isAbort(err, run.signal)) return;
+    if (isAbort(err, ctx.signal)) return;
     throw err;
   }
+  try {
+    await backend.afterAcquire(clock.nowMs());
+    await collect(ctx, backend.store, held.lost);
+  } finally {
+    await held.release();
+  }
+}
+
+async function collect(
+  ctx: RunContext,
+  store: CheckpointStore,
+  lockLost: AbortSignal,
+): Promise<void> {
+  const { config, logger, clock, sink } = ctx;
+  // One controller for the whole run: SIGTERM, a lost lock, or a fatal error in any region
+  // stops everything.
+  const run = new AbortController();
+  const onAbort = () => run.abort(ctx.signal.reason);
+  const onLost = () => run.abort(lockLost.reason);
+  ctx.signal.addEventListener('abort', onAbort, { once: true });
+  lockLost.addEventListener('abort', onLost, { once: true });
+  let fatal: unknown;
+  const fail = (err: unknown) => {
+    fatal ??= err;
+    run.abort(err);
+  };
+  const delivery = new Delivery(sink, logger, clock, lockLost);
+  try {
+    const inputState = await loadInputState(store, config, clock.nowMs(), logger);
+    const account = await resolveAccount({ ...ctx, signal: run.signal });
+    logStart(ctx, account);
+    const shared = {
+      account,
+      store,
+      delivery,
+      inputState,
+      streamLimiter: new Semaphore(PARALLEL_STREAMS),
+      fail,
+    };
+    await Promise.all(
+      config.regions.map((region) =>
+        runRegion(ctx, region, shared, run.signal).catch((err: unknown) => {
+          if (!isAbort(err, run.signal) || err instanceof OutputError) fail(err);
+        }),
+      ),
+    );
+  } catch (err) {
+    if (!isAbort(err, run.signal)) fatal ??= err;
+  } finally {
+    ctx.signal.removeEventListener('abort', onAbort);
+    lockLost.removeEventListener('abort', onLost);
+  }
+  if (lockLost.aborted) fatal ??= lockLost.reason;
+  // Slices written before the stop are committed as the reader takes them (unless the output
+  // broke or the lock was lost: then a restart reads them again).
+  if (fatal) await delivery.abandon();
+  else await delivery.drain();
+  if (fatal) throw fatal;
+  logger.log('INFO', 'collector stopped', {
+    input: config.name,
+    checkpoint_commits_total: delivery.commitsTotal,
+  });
+}
+
+function logStart(ctx: RunContext, account: Account): void {
+  const { config, logger } = ctx;
   logger.log('INFO', 'collector started', {
     input: config.name,
     account: account.name || '(default credential chain)',
@@ -172,20 +254,6 @@ export async function runInput(ctx: RunContext): Promise<void> {
     log_groups:
       config.clusters.length > 0 ? config.clusters.join(',') : `discover ${config.logGroupPrefix}*`,
     poll_interval: config.pollIntervalSeconds,
+    full_read_interval: config.fullReadIntervalSeconds,
   });
-
-  const limiter = new Semaphore(PARALLEL_STREAMS);
-  let fatal: unknown;
-  await Promise.all(
-    config.regions.map((region) =>
-      runRegion(ctx, region, account, store, inputState, limiter, run.signal).catch((err) => {
-        if (isAbort(err, run.signal) && !(err instanceof OutputError)) return;
-        fatal ??= err;
-        run.abort(err);
-      }),
-    ),
-  );
-  ctx.signal.removeEventListener('abort', onAbort);
-  if (fatal) throw fatal;
-  logger.log('INFO', 'collector stopped', { input: config.name });
 }

@@ -1,27 +1,23 @@
 /**
- * One poll of one stream: read from the tracker's position to the true end of the stream, and for
- * each page write the new records (plus integrity notices) and then advance the checkpoint.
+ * One poll of one stream: the reads its tracker plans (forward, full, window, gap), each to the
+ * point where nothing new follows, and for each slice of each page the new records (plus integrity
+ * notices) handed to `Delivery`, which writes them and commits the checkpoint once they are read.
  *
- * Order per page — the invariant that makes "none lost, none twice" hold across crashes:
- *   1. the tracker decides what is new (in memory);
- *   2. the checkpoint covering it is prepared on disk (temp file, fsync) — nothing visible yet;
- *   3. the events are written and stdout has taken them;
- *   4. the checkpoint is committed (one rename).
- * A failure before 4 rolls the tracker back to the last committed state, so the page is read and
- * written again later; a crash before 4 does the same after restart.
+ * A read stops after a page that was neither full nor empty once it reached the newest record
+ * CloudWatch's listing knows of: that is one request per read at steady state. Anything a stop
+ * leaves behind is read at the next poll, because the listing then shows a newer record.
+ *
+ * A failure (AWS, checkpoint) rolls the tracker back to the state after the last slice written,
+ * so the rest is read again at the next poll; what was written is never written again.
  */
 import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
-import type { CheckpointStore } from '../checkpoint/store';
 import { readStream } from '../cloudwatch/streamReader';
 import { noticeEvent, type EventOrigin } from './collectorEvents';
-import { OutputError } from './errors';
-import type { Clock, EventSink, Logger, SplunkEvent } from './ports';
-import {
-  StreamTracker,
-  type CloudWatchRecord,
-  type StreamState,
-  type StreamNotice,
-} from './streamTracker';
+import type { Delivery } from './delivery';
+import { logNotice } from './noticeLog';
+import type { CheckpointStore, Clock, Logger, SplunkEvent } from './ports';
+import type { StreamState } from './streamState';
+import { StreamTracker, type CloudWatchRecord, type ReadPass } from './streamTracker';
 
 export interface StreamCounters {
   recordsRead: number;
@@ -32,17 +28,15 @@ export interface StreamCounters {
 export interface StreamHandle {
   name: string;
   checkpointKey: string;
-  /** The last committed state; the tracker is rebuilt from it after a failure. */
-  committed: StreamState | undefined;
+  /** The state after the last slice written; the tracker is rebuilt from it after a failure. */
+  written: StreamState;
   tracker: StreamTracker;
-  initialReadFromMs: number;
-  expectFromZero: boolean;
 }
 
 export interface StreamPollDeps {
   client: CloudWatchLogsClient;
   store: CheckpointStore;
-  sink: EventSink;
+  delivery: Delivery;
   logger: Logger;
   clock: Clock;
   origin: EventOrigin;
@@ -50,106 +44,44 @@ export interface StreamPollDeps {
   counters: StreamCounters;
 }
 
+export interface PollRequest {
+  /** A full read: the forward read starts at the newest timestamp, inclusive. */
+  full: boolean;
+  /** The newest event timestamp CloudWatch's listing shows for the stream, if any. */
+  listedLastEventMs?: number;
+}
+
+/**
+ * Events per write-and-commit cycle. A `kill -9` doubles what was written and not yet committed:
+ * up to the pipe's capacity plus the slice being written; small slices keep that small, large ones
+ * keep checkpoint writes per record low. 500 records ≈ 200 KB of output.
+ */
+const SLICE_SIZE = 500;
+
 export function newStreamHandle(
   name: string,
   checkpointKey: string,
-  committed: StreamState | undefined,
-  initialReadFromMs: number,
-  expectFromZero: boolean,
+  state: StreamState,
   lateEventWindowMs: number,
 ): StreamHandle {
   return {
     name,
     checkpointKey,
-    committed,
-    initialReadFromMs,
-    expectFromZero,
-    tracker: new StreamTracker(committed, initialReadFromMs, expectFromZero, lateEventWindowMs),
+    written: state,
+    tracker: new StreamTracker(state, lateEventWindowMs),
   };
-}
-
-function rollBack(handle: StreamHandle, lateEventWindowMs: number): void {
-  handle.tracker = new StreamTracker(
-    handle.committed,
-    handle.initialReadFromMs,
-    handle.expectFromZero,
-    lateEventWindowMs,
-  );
-}
-
-function logNotice(
-  logger: Logger,
-  origin: EventOrigin,
-  stream: string,
-  notice: StreamNotice,
-): void {
-  const where = { log_group: origin.logGroup, region: origin.region, stream };
-  switch (notice.kind) {
-    case 'sequence_gap':
-      logger.log('WARN', 'sequence gap: records missing from the audit trail', {
-        ...where,
-        reboot_counter: notice.rebootCounter,
-        first_missing: notice.from,
-        last_missing: notice.to,
-        missing: notice.missing,
-      });
-      break;
-    case 'sequence_gap_resolved':
-      logger.log('INFO', 'sequence gap filled by late records', {
-        ...where,
-        first_missing: notice.from,
-        last_missing: notice.to,
-        filled: notice.filled,
-        open_seconds: notice.openSeconds,
-      });
-      break;
-    case 'reboot_counter_changed':
-      logger.log('WARN', 'reboot counter changed: the HSM rebooted', {
-        ...where,
-        previous: notice.previous,
-        current: notice.current,
-      });
-      break;
-  }
-}
-
-/**
- * Events per write-and-commit cycle. A `kill -9` can land while stdout holds part of a slice;
- * splunkd indexes the complete events of that part and they are written again after the restart.
- * Small slices keep that exposure small; large ones keep checkpoint writes per record low.
- * 500 records ≈ 200 KB of output ≈ 3 pipe buffers.
- */
-const SLICE_SIZE = 500;
-
-/**
- * Write-then-commit is one turn per output: the next slice (of any stream) is written only once
- * the previous slice's checkpoint is renamed. With the checkpoint I/O asynchronous, streams would
- * otherwise each hold a written-but-uncommitted slice and one `kill -9` could double up to one slice
- * per stream read in parallel; this way it stays at most one slice. The costly part of a checkpoint
- * (write + fsync of the temporary file) is prepared outside the turn, in parallel.
- */
-const outputTurns = new WeakMap<EventSink, Promise<void>>();
-
-function inOutputTurn(sink: EventSink, fn: () => Promise<void>): Promise<void> {
-  const turn = (outputTurns.get(sink) ?? Promise.resolve()).then(fn);
-  outputTurns.set(
-    sink,
-    turn.then(
-      () => undefined,
-      () => undefined,
-    ),
-  );
-  return turn;
 }
 
 async function writeSlice(
   handle: StreamHandle,
   deps: StreamPollDeps,
-  events: CloudWatchRecord[],
+  pass: ReadPass,
+  events: readonly CloudWatchRecord[],
+  signal: AbortSignal,
 ): Promise<void> {
   const { origin, counters } = deps;
   const nowMs = deps.clock.nowMs();
-  const page = handle.tracker.accept(events, nowMs);
+  const page = handle.tracker.accept(pass, events, nowMs);
   counters.duplicatesSkipped += page.duplicates;
   if (page.records.length === 0 && page.notices.length === 0) return;
 
@@ -165,51 +97,59 @@ async function writeSlice(
       data: record.message,
     });
   }
-  const state = handle.tracker.snapshot();
-  const prepared = await deps.store.prepareAsync(handle.checkpointKey, state, nowMs);
-  await inOutputTurn(deps.sink, async () => {
-    try {
-      await deps.sink.write(out);
-    } catch (err) {
-      prepared.abort();
-      throw new OutputError(err);
-    }
-    prepared.commit();
-  });
-  handle.committed = state;
+  await deps.delivery.writable(signal);
+  const state = handle.tracker.snapshot(nowMs);
+  const prepared = await deps.store.prepare(handle.checkpointKey, state, nowMs);
+  await deps.delivery.deliver(handle.checkpointKey, prepared, out);
+  handle.written = state;
   counters.recordsWritten += page.records.length;
   for (const notice of page.notices) logNotice(deps.logger, origin, handle.name, notice);
 }
 
-/** Reads one stream to its end once. Throws on AWS, checkpoint or output errors (after rollback). */
+/** Reads what the stream's tracker plans once. Throws on AWS, checkpoint or output errors. */
 export async function pollStream(
   handle: StreamHandle,
   deps: StreamPollDeps,
+  request: PollRequest,
   signal: AbortSignal,
 ): Promise<void> {
-  const { origin, counters } = deps;
+  const { origin, counters, logger } = deps;
   try {
-    const pages = readStream(
-      deps.client,
-      origin.logGroup,
-      handle.name,
-      handle.tracker.nextReadFromMs,
-      signal,
-    );
-    for await (const page of pages) {
-      counters.recordsRead += page.length;
-      for (let i = 0; i < page.length; i += SLICE_SIZE) {
-        await writeSlice(handle, deps, page.slice(i, i + SLICE_SIZE));
+    for (const range of handle.tracker.plan(deps.clock.nowMs(), request.full)) {
+      const pass: ReadPass = new Map();
+      let pages = 0;
+      for await (const page of readStream(
+        deps.client,
+        origin.logGroup,
+        handle.name,
+        range,
+        signal,
+      )) {
+        pages++;
+        counters.recordsRead += page.events.length;
+        for (let i = 0; i < page.events.length; i += SLICE_SIZE) {
+          await writeSlice(handle, deps, pass, page.events.slice(i, i + SLICE_SIZE), signal);
+        }
+        const last = page.events[page.events.length - 1]?.timestamp;
+        logger.log('DEBUG', 'page read', {
+          log_group: origin.logGroup,
+          stream: handle.name,
+          read: range.why,
+          start_time: range.startMs,
+          events: page.events.length,
+          full: page.full,
+        });
+        const reachedListing =
+          last !== undefined &&
+          request.listedLastEventMs !== undefined &&
+          last >= request.listedLastEventMs;
+        if (!page.full && reachedListing) break;
       }
-    }
-    // Re-reads that wrote nothing still move the read position forward: save it.
-    const state = handle.tracker.snapshot();
-    if (state.readFromMs !== handle.committed?.readFromMs) {
-      deps.store.save(handle.checkpointKey, state, deps.clock.nowMs());
-      handle.committed = state;
+      if (pages > 1)
+        logger.log('DEBUG', 'read done', { stream: handle.name, read: range.why, pages });
     }
   } catch (err) {
-    rollBack(handle, deps.lateEventWindowMs);
+    handle.tracker = new StreamTracker(handle.written, deps.lateEventWindowMs);
     throw err;
   }
 }

@@ -30,10 +30,16 @@ export const NUMBER_BOUNDS = {
   /** 10 s: a failed HSM login shows in Splunk within about 30 s (poll + CloudWatch ingestion). */
   poll_interval: { min: 1, max: 3600, default: 10 },
   /**
-   * 1800 s: CloudWatch Logs can ingest a record minutes after its timestamp; at least 15 minutes
-   * of re-read keeps late records from being skipped.
+   * 1800 s: CloudWatch Logs can ingest a record minutes after its timestamp; a gap is re-read,
+   * and a certificate-storage stream re-read behind its newest record, for at least 15 minutes.
    */
   late_event_window: { min: 900, max: 86400, default: 1800 },
+  /**
+   * 300 s: streams whose CloudWatch listing shows nothing new are still read this often, because
+   * AWS documents that listing as eventually consistent; a stale hint then delays a record by at
+   * most 5 minutes, and 60 idle streams cost 0.2 requests/s. Down to 5 s for a lab or a test.
+   */
+  full_read_interval: { min: 5, max: 86400, default: 300 },
   /**
    * 300 s: one health event per log group every 5 minutes is enough for a dashboard; down to 5 s
    * for a lab or a test, where one event per poll or two is wanted.
@@ -145,7 +151,15 @@ export const ARGUMENTS: readonly ArgumentSpec[] = [
   numberArg(
     'late_event_window',
     'Late event window (seconds)',
-    'How far back each poll reads again to pick up records CloudWatch Logs ingested late; at least 15 minutes.',
+    "How long records CloudWatch Logs ingests late are still looked for: a gap in an HSM's sequence " +
+      'numbers is re-read this long, and a certificate-storage stream is re-read this far behind its ' +
+      'newest record; at least 15 minutes.',
+  ),
+  numberArg(
+    'full_read_interval',
+    'Full read interval (seconds)',
+    "How often every HSM stream is read even when CloudWatch's listing shows nothing new in it (the " +
+      'listing is eventually consistent); the most a stale listing can delay a record.',
   ),
   numberArg(
     'health_interval',

@@ -27,8 +27,13 @@ export interface InputConfig {
   startPosition: StartPosition;
   /** Seconds between polls of one log group. */
   pollIntervalSeconds: number;
-  /** Seconds of re-read behind the newest record, to collect records CloudWatch ingests late. */
+  /**
+   * Seconds during which records CloudWatch ingests late are looked for: how long a sequence gap is
+   * re-read, and how far behind its newest record a stream without sequence numbers is re-read.
+   */
   lateEventWindowSeconds: number;
+  /** Seconds between reads of a stream whose listing shows nothing new (the listing can lag). */
+  fullReadIntervalSeconds: number;
   /** Seconds between `health` collector events. */
   healthIntervalSeconds: number;
   /** Seconds between log group discovery runs. */

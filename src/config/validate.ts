@@ -110,6 +110,7 @@ export function parseInputConfig(params: RawParams, nowMs: number): ParseResult 
 
   const pollIntervalSeconds = seconds('poll_interval');
   const lateEventWindowSeconds = seconds('late_event_window');
+  const fullReadIntervalSeconds = seconds('full_read_interval');
   const healthIntervalSeconds = seconds('health_interval');
   const discoveryIntervalSeconds = seconds('discovery_interval');
   const maxRequestsPerSecond = seconds('max_requests_per_second');
@@ -137,6 +138,7 @@ export function parseInputConfig(params: RawParams, nowMs: number): ParseResult 
     startPosition,
     pollIntervalSeconds,
     lateEventWindowSeconds,
+    fullReadIntervalSeconds,
     healthIntervalSeconds,
     discoveryIntervalSeconds,
     maxRequestsPerSecond,

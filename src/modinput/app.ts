@@ -31,6 +31,8 @@ export interface ModularInputDeps {
   stdinTimeoutMs?: number;
   /** Default 10 s: splunkd waits a little after SIGTERM before killing; stop well before. */
   shutdownGraceMs?: number;
+  /** Bytes stdout can hold unread (outputCapacity.ts); default 0, as for a file. Run mode only. */
+  outputCapacity?: () => Promise<number>;
 }
 
 const USAGE =
@@ -91,6 +93,7 @@ export async function runModularInput(
     runInput: deps.runInput,
     onTerminate: io.onTerminate,
     shutdownGraceMs: deps.shutdownGraceMs ?? 10_000,
+    outputCapacityBytes: deps.outputCapacity?.() ?? 0,
   });
 }
 

@@ -5,16 +5,37 @@
  *
  * Invariants:
  * - `write()` resolves only once the output accepted every byte of the batch (the write callback),
- *   so the collector may advance its checkpoint afterwards; it rejects once the reader is gone
- *   (EPIPE), and every later write rejects too.
- * - Writes are serialized: `close()` waits for the write in progress, then writes `</stream>`.
+ *   with the position after it; it rejects once the reader is gone (EPIPE), and every later write
+ *   rejects too.
+ * - `readThrough(position)` resolves only once the reader has certainly read up to `position`:
+ *   `capacityBytes` (what stdout can hold unread: the pipe's or socket's buffer, 0 for a file)
+ *   more bytes were accepted after it. When the output goes quiet with positions still waiting,
+ *   the writer pushes them through with newlines — whitespace between events, which XML and
+ *   splunkd's stream parser skip — at most `capacityBytes` each time.
+ * - Writes are serialized: `close()` waits for the write in progress, pushes waiting positions
+ *   through, then writes `</stream>`.
  * - One string per batch; text goes through `escapeXmlText`, and replaced characters are counted
  *   and logged.
  */
 
 import type { Writable } from 'node:stream';
 import type { EventSink, Logger, SplunkEvent } from '../collector/ports';
+import { ReadReceipts } from './readReceipts';
 import { escapeXmlText } from './xmlText';
+
+export interface WriterOptions {
+  /**
+   * Bytes stdout can hold unread (see outputCapacity.ts); 0 when a write reaches the reader. A
+   * promise while it is being probed: until it settles no position counts as read.
+   */
+  capacityBytes?: number | Promise<number>;
+  /**
+   * How long the output stays quiet before waiting positions are pushed through: a second after
+   * a poll's last write, so a `kill -9` between polls doubles nothing, at the cost of at most one
+   * buffer of newlines per poll.
+   */
+  idlePushMs?: number;
+}
 
 export class XmlEventWriter implements EventSink {
   private readonly stanzaAttr: string;
@@ -24,17 +45,35 @@ export class XmlEventWriter implements EventSink {
   private tail: Promise<void> = Promise.resolve();
   private broken: Error | undefined;
   private state: 'new' | 'open' | 'closed' = 'new';
+  private readonly receipts: ReadReceipts;
+  private readonly idlePushMs: number;
+  private queued = 0;
+  private idleTimer: NodeJS.Timeout | undefined;
+  private pushedBytes = 0;
 
   constructor(
     private readonly out: Writable,
     stanza: string,
     private readonly logger: Logger,
+    options: WriterOptions = {},
   ) {
     this.stanzaAttr = escapeXmlText(stanza, this.counter);
+    this.receipts = new ReadReceipts();
+    const capacity = options.capacityBytes ?? 0;
+    if (typeof capacity === 'number') this.receipts.setCapacity(capacity);
+    else
+      void capacity.then((bytes) => {
+        this.receipts.setCapacity(bytes);
+        this.armIdlePush();
+      });
+    this.idlePushMs = options.idlePushMs ?? 1_000;
     // Without a listener an EPIPE 'error' event would crash the process instead of failing write().
-    out.on('error', (err: NodeJS.ErrnoException) => {
-      this.broken ??= readerGone(err);
-    });
+    out.on('error', (err: NodeJS.ErrnoException) => this.fail(readerGone(err)));
+  }
+
+  /** Bytes of newlines written to push waiting positions through, so far. */
+  get pushedThroughBytes(): number {
+    return this.pushedBytes;
   }
 
   /** Writes `<stream>`; call once before the first `write`. */
@@ -44,10 +83,10 @@ export class XmlEventWriter implements EventSink {
     return this.enqueue('<stream>\n');
   }
 
-  write(events: readonly SplunkEvent[]): Promise<void> {
+  write(events: readonly SplunkEvent[]): Promise<number> {
     if (this.state !== 'open')
       return Promise.reject(new Error(`event stream is ${this.state}: cannot write events`));
-    if (events.length === 0) return this.tail;
+    if (events.length === 0) return this.tail.then(() => this.receipts.taken);
     const chunk = this.render(events);
     this.eventsTotal += events.length;
     if (this.counter.replaced > 0) {
@@ -59,20 +98,63 @@ export class XmlEventWriter implements EventSink {
       });
       this.counter.replaced = 0;
     }
-    return this.enqueue(chunk);
+    return this.enqueue(chunk).then(() => this.receipts.taken);
   }
 
-  /** Waits for the write in progress, writes `</stream>` (once) and waits for it to be flushed. */
+  readThrough(position: number): Promise<void> {
+    const read = this.receipts.readThrough(position);
+    this.armIdlePush();
+    return read;
+  }
+
+  /**
+   * Waits for the write in progress, pushes waiting positions through, writes `</stream>` (once)
+   * and waits for it to be flushed.
+   */
   close(): Promise<void> {
     if (this.state === 'closed') return this.tail;
     const wasOpen = this.state === 'open';
     this.state = 'closed';
+    clearTimeout(this.idleTimer);
     if (!wasOpen) return this.tail;
-    this.logger.log('INFO', 'event stream closed', {
-      events_total: this.eventsTotal,
-      replaced_total: this.replacedTotal,
+    const pushed = this.pushThrough();
+    const closed = this.enqueue('</stream>\n');
+    return Promise.all([pushed, closed]).then(() => {
+      this.logger.log('INFO', 'event stream closed', {
+        events_total: this.eventsTotal,
+        replaced_total: this.replacedTotal,
+        pushed_through_bytes: this.pushedBytes,
+      });
     });
-    return this.enqueue('</stream>\n');
+  }
+
+  /** After the output went quiet, pushes waiting positions through with newlines. */
+  private armIdlePush(): void {
+    if (this.idleTimer || this.state !== 'open' || this.receipts.bytesToPushThrough === 0) return;
+    this.idleTimer = setTimeout(() => {
+      this.idleTimer = undefined;
+      if (this.state !== 'open' || this.broken) return;
+      if (this.queued > 0) return this.armIdlePush();
+      this.pushThrough().then(
+        () => this.armIdlePush(),
+        () => undefined, // the failure rejects the waiters; the next write reports it
+      );
+    }, this.idlePushMs);
+    this.idleTimer.unref();
+  }
+
+  /** Queues newlines enough, once the writes before them are done, to settle every waiter. */
+  private pushThrough(): Promise<void> {
+    return this.enqueue(() => {
+      const bytes = this.receipts.bytesToPushThrough;
+      this.pushedBytes += bytes;
+      return '\n'.repeat(bytes);
+    });
+  }
+
+  private fail(err: Error): void {
+    this.broken ??= err;
+    this.receipts.fail(this.broken);
   }
 
   private render(events: readonly SplunkEvent[]): string {
@@ -91,21 +173,29 @@ export class XmlEventWriter implements EventSink {
     return s;
   }
 
-  private enqueue(chunk: string): Promise<void> {
-    const next = this.tail.then(() => this.writeNow(chunk));
+  /** Queues a chunk (or a function giving it, called when its turn comes) behind the others. */
+  private enqueue(chunk: string | (() => string)): Promise<void> {
+    this.queued++;
+    const next = this.tail.then(() => this.writeNow(typeof chunk === 'string' ? chunk : chunk()));
     // A failed write fails this call; later calls fail through `broken`, not through the chain.
-    this.tail = next.catch(() => undefined);
+    this.tail = next.then(
+      () => void this.queued--,
+      () => void this.queued--,
+    );
     return next;
   }
 
   private writeNow(chunk: string): Promise<void> {
     if (this.broken) return Promise.reject(this.broken);
+    if (chunk === '') return Promise.resolve();
+    const bytes = Buffer.byteLength(chunk, 'utf8');
     return new Promise((resolve, reject) => {
       this.out.write(chunk, 'utf8', (err?: Error | null) => {
         if (err) {
-          this.broken ??= readerGone(err as NodeJS.ErrnoException);
+          this.fail(readerGone(err as NodeJS.ErrnoException));
           reject(this.broken);
         } else {
+          this.receipts.took(bytes);
           resolve();
         }
       });

@@ -9,6 +9,7 @@ import './processWarnings';
 import { runModularInput } from './app';
 import { systemClock } from './clock';
 import { StderrLogger } from './logger';
+import { probeOutputCapacity } from './outputCapacity';
 
 const logger = new StderrLogger((line) => process.stderr.write(line));
 
@@ -54,6 +55,7 @@ runModularInput(
     runInput: async (ctx) => (await import('../collector/run')).runInput(ctx),
     probe: async (config, session) =>
       (await import('../collector/probe')).probeAccess(config, session, logger),
+    outputCapacity: async () => (await probeOutputCapacity(logger)).bytes,
   },
 ).then(
   (code) => process.exit(code),

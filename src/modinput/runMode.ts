@@ -28,6 +28,8 @@ export interface RunModeOptions {
   onTerminate: (handler: (signal: string) => void) => () => void;
   /** How long the collector may take to stop after a signal before the stream is closed anyway. */
   shutdownGraceMs: number;
+  /** Bytes stdout can hold unread (or its probe): checkpoints wait for this many later bytes. */
+  outputCapacityBytes: number | Promise<number>;
 }
 
 export async function runStanza(xml: string, opts: RunModeOptions): Promise<number> {
@@ -57,7 +59,9 @@ export async function runStanza(xml: string, opts: RunModeOptions): Promise<numb
     return 1;
   }
 
-  const writer = new XmlEventWriter(opts.stdout, stanza, logger);
+  const writer = new XmlEventWriter(opts.stdout, stanza, logger, {
+    capacityBytes: opts.outputCapacityBytes,
+  });
   const controller = new AbortController();
   const unsubscribe = opts.onTerminate((signal) => {
     if (controller.signal.aborted) return;

@@ -35,6 +35,8 @@ export interface Emulator {
   put(records: readonly PutRecord[]): Promise<{ ingestionTime: number }>;
   warm(startTime: number): Promise<{ pages: number }>;
   setPageBytes(value: number): Promise<void>;
+  /** Makes DescribeLogStreams' lastIngestionTime and lastEventTimestamp stand still (or move again). */
+  freezeHints(frozen: boolean): Promise<void>;
   stats(): Promise<{ requests: Record<string, number>; bytesServed: number; rssBytes: number }>;
   reset(): Promise<void>;
   stop(): Promise<void>;
@@ -79,6 +81,7 @@ export async function startEmulator(): Promise<Emulator> {
     put: (records) => call({ op: 'put', records }),
     warm: (startTime) => call({ op: 'warm', startTime }),
     setPageBytes: (value) => call({ op: 'pageBytes', value }),
+    freezeHints: (frozen) => call({ op: 'freezeHints', frozen }),
     stats: () => call({ op: 'stats' }),
     reset: () => call({ op: 'reset' }),
     stop: async () => {

@@ -3,10 +3,13 @@
  * every event kept as its pre-serialized JSON fragment so that a GetLogEvents answer is a
  * concatenation of bytes, cached per (stream, start position) until the stream changes.
  *
- * GetLogEvents follows CloudWatch (and moto, see test/support/moto.ts): `startTime` inclusive on the
- * event timestamp, `startFromHead`, a page of at most `limit` (≤ 10,000) events and 1 MB (message
- * UTF-8 bytes + 26 per event, as AWS counts them), forward tokens that are positions, and at the end
- * of the stream an empty page carrying the very token that was sent.
+ * GetLogEvents follows CloudWatch (and moto, see test/support/moto.ts): `startTime` inclusive and
+ * `endTime` exclusive on the event timestamp (as AWS documents it), `startFromHead`, a page of at
+ * most `limit` (≤ 10,000) events and 1 MB (message UTF-8 bytes + 26 per event, as AWS counts them),
+ * forward tokens that are positions, and at the end of the stream (or of the time range) an empty
+ * page carrying the very token that was sent. DescribeLogStreams reports `lastIngestionTime` as the
+ * latest ingestion into the stream, a late record included; `freezeHints` makes it (and
+ * `lastEventTimestamp`) stand still, as AWS's eventually consistent values can.
  */
 
 export interface StoredEvent {
@@ -25,6 +28,9 @@ export interface StreamData {
   /** Page bodies by start index; dropped whenever an event is added. */
   pages: Map<number, { body: Buffer; end: number }>;
   storedBytes: number;
+  lastIngestionTime?: number;
+  /** What DescribeLogStreams shows while hints are frozen. */
+  frozen?: { lastIngestionTime?: number; lastEventTimestamp?: number };
 }
 
 export interface GroupData {
@@ -113,11 +119,27 @@ function lowerBound(events: StoredEvent[], ts: number): number {
 export interface PutEvent {
   timestamp: number;
   message: string | Buffer;
+  /** When CloudWatch received it; default the time of the put. */
+  ingestionTime?: number;
 }
 
 export class LogStore {
   readonly groups = new Map<string, GroupData>();
   pageBytes = PAGE_BYTES;
+  /** DescribeLogStreams' eventually consistent values stand still while true. */
+  private hintsFrozen = false;
+
+  /** Freezes (or thaws) the listing's `lastIngestionTime` and `lastEventTimestamp` of every stream. */
+  freezeHints(frozen: boolean): void {
+    this.hintsFrozen = frozen;
+    for (const group of this.groups.values())
+      for (const s of group.streams.values()) {
+        const last = s.events[s.events.length - 1];
+        s.frozen = frozen
+          ? { lastIngestionTime: s.lastIngestionTime, lastEventTimestamp: last?.timestamp }
+          : undefined;
+      }
+  }
 
   reset(): void {
     this.groups.clear();
@@ -148,7 +170,14 @@ export class LogStore {
         'ResourceAlreadyExistsException',
         'The specified log stream already exists',
       );
-    const stream: StreamData = { name, creationTime, events: [], pages: new Map(), storedBytes: 0 };
+    const stream: StreamData = {
+      name,
+      creationTime,
+      events: [],
+      pages: new Map(),
+      storedBytes: 0,
+      frozen: this.hintsFrozen ? {} : undefined,
+    };
     group.streams.set(name, stream);
     return stream;
   }
@@ -171,14 +200,20 @@ export class LogStore {
     const stream =
       group.streams.get(streamName) ??
       this.createStream(groupName, streamName, Math.min(nowMs, events[0]?.timestamp ?? nowMs));
+    let latest = 0;
     for (const e of events) {
-      const stored = eventJson(e.timestamp, e.message, nowMs);
+      const ingestion = e.ingestionTime ?? nowMs;
+      if (ingestion > latest) latest = ingestion;
+      const stored = eventJson(e.timestamp, e.message, ingestion);
       const last = stream.events[stream.events.length - 1];
       if (!last || last.timestamp <= e.timestamp) stream.events.push(stored);
       else stream.events.splice(upperBound(stream.events, e.timestamp), 0, stored);
       stream.storedBytes += stored.size;
     }
-    if (events.length > 0) stream.pages.clear();
+    if (events.length > 0) {
+      stream.pages.clear();
+      stream.lastIngestionTime = Math.max(stream.lastIngestionTime ?? 0, latest);
+    }
     return nowMs;
   }
 
@@ -186,6 +221,7 @@ export class LogStore {
     logGroupName?: string;
     logStreamName?: string;
     startTime?: number;
+    endTime?: number;
     nextToken?: string;
     startFromHead?: boolean;
     limit?: number;
@@ -202,18 +238,29 @@ export class LogStore {
       start = req.startTime ? lowerBound(events, req.startTime) : 0;
       if (!req.startFromHead) start = Math.max(start, events.length - limit);
     }
-    return this.page(stream, start, limit);
+    // endTime 0 counts as "not set" too; events at or after it are not included.
+    const stop = req.endTime ? lowerBound(events, req.endTime) : events.length;
+    return this.page(stream, Math.min(start, stop), limit, stop);
   }
 
-  /** The page body starting at `start`, from the cache when the stream has not changed. */
-  page(stream: StreamData, start: number, limit = PAGE_EVENTS): Buffer {
-    const cached = limit === PAGE_EVENTS ? stream.pages.get(start) : undefined;
+  /**
+   * The page body starting at `start` and ending before `stop`, from the cache when the stream
+   * has not changed (whole-stream pages only).
+   */
+  page(
+    stream: StreamData,
+    start: number,
+    limit = PAGE_EVENTS,
+    stop = stream.events.length,
+  ): Buffer {
+    const cacheable = limit === PAGE_EVENTS && stop === stream.events.length;
+    const cached = cacheable ? stream.pages.get(start) : undefined;
     if (cached) return cached.body;
     const events = stream.events;
     const parts: Buffer[] = [Buffer.from('{"events":[')];
     let bytes = 0;
     let end = start;
-    while (end < events.length && end - start < limit) {
+    while (end < stop && end - start < limit) {
       const e = events[end] as StoredEvent;
       const cost = e.size + EVENT_OVERHEAD_BYTES;
       if (end > start && bytes + cost > this.pageBytes) break;
@@ -228,7 +275,7 @@ export class LogStore {
       ),
     );
     const body = Buffer.concat(parts);
-    if (limit === PAGE_EVENTS) stream.pages.set(start, { body, end });
+    if (cacheable) stream.pages.set(start, { body, end });
     return body;
   }
 
@@ -292,13 +339,14 @@ export class LogStore {
       const s = group.streams.get(name) as StreamData;
       const first = s.events[0];
       const last = s.events[s.events.length - 1];
+      const lastEventTimestamp = s.frozen ? s.frozen.lastEventTimestamp : last?.timestamp;
+      const lastIngestionTime = s.frozen ? s.frozen.lastIngestionTime : s.lastIngestionTime;
       return {
         logStreamName: name,
         creationTime: s.creationTime,
         ...(first ? { firstEventTimestamp: first.timestamp } : {}),
-        ...(last
-          ? { lastEventTimestamp: last.timestamp, lastIngestionTime: last.ingestionTime }
-          : {}),
+        ...(lastEventTimestamp !== undefined ? { lastEventTimestamp } : {}),
+        ...(lastIngestionTime !== undefined ? { lastIngestionTime } : {}),
         arn: `arn:aws:logs:us-east-1:123456789012:log-group:${group.name}:log-stream:${name}`,
         storedBytes: s.storedBytes,
       };

@@ -96,7 +96,8 @@ export type ControlRequest =
   | { op: 'warm'; startTime: number }
   | { op: 'stats' }
   | { op: 'reset' }
-  | { op: 'pageBytes'; value: number };
+  | { op: 'pageBytes'; value: number }
+  | { op: 'freezeHints'; frozen: boolean };
 
 function control(msg: ControlRequest): unknown {
   switch (msg.op) {
@@ -112,7 +113,9 @@ function control(msg: ControlRequest): unknown {
             key,
             (entry = { group: r.logGroupName, stream: r.logStreamName, events: [] }),
           );
-        entry.events.push({ timestamp: r.timestamp, message: r.message });
+        // Received by CloudWatch shortly after it was logged (later for a late record).
+        const ingestionTime = r.timestamp + 2_000 + r.ingestDelayMs;
+        entry.events.push({ timestamp: r.timestamp, message: r.message, ingestionTime });
       }
       // Copies under other cluster and HSM names: a large backlog without the generator's cost
       // (about 90 s per million records); every copy is a distinct stream to the collector.
@@ -153,6 +156,9 @@ function control(msg: ControlRequest): unknown {
       return {};
     case 'pageBytes':
       store.pageBytes = msg.value;
+      return {};
+    case 'freezeHints':
+      store.freezeHints(msg.frozen);
       return {};
   }
 }

@@ -1,0 +1,12 @@
+/**
+ * splunkd going away with stdout a socketpair (what Node's and libuv's `spawn` give a child):
+ * the reader closes it at 50 random points (200 in the long form); the kernel drops what the
+ * socket held. Nothing may be lost, doubles stay within what it could hold plus one slice. See
+ * support/closing.ts.
+ */
+import { closeCase } from './support/closeCase';
+import { LONG } from './support/torture';
+
+jest.setTimeout(LONG ? 3_600_000 : 420_000);
+
+closeCase('socketpair');

@@ -1,0 +1,211 @@
+/**
+ * A reader that goes away: the built launcher's stdout is a real FIFO or a socketpair (what
+ * `spawn` gives), read by this process as splunkd reads it, then closed at a random point — after
+ * a random number of bytes, or after a random time, which may fall while the input is idle. The
+ * kernel drops whatever the pipe still held; only the complete events read before the close count
+ * as delivered, as splunkd indexes them.
+ *
+ * `closeRepeatedly` runs that many times on one checkpoint folder while records keep arriving
+ * (identical certificate-storage twins among them), then lets a last run with a patient reader
+ * catch up, and reports what is missing, doubled and unexpected over all runs.
+ */
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as net from 'node:net';
+import * as path from 'node:path';
+import type { PutRecord } from '../../../scripts/bench/emulator/control';
+import { inputXml, parseStream, requireLauncher } from '../../collector/support/collectorProcess';
+import {
+  AWS_ENV,
+  checkIdentities,
+  countIdentities,
+  sleep,
+  startPiped,
+  type Expected,
+  type TortureSession,
+} from './torture';
+
+export type Transport = 'fifo' | 'socketpair';
+
+interface ClosingRun {
+  child: ChildProcess;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  stderr(): string;
+  received(): Buffer;
+  closeReader(): void;
+}
+
+function startClosing(
+  transport: Transport,
+  t: TortureSession,
+  params: Record<string, string>,
+  runId: string,
+): ClosingRun {
+  const stderrFile = path.join(t.dir, `${runId}.stderr.log`);
+  const errFd = fs.openSync(stderrFile, 'w');
+  const env = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...AWS_ENV };
+  let child: ChildProcess;
+  let reader: net.Socket;
+  if (transport === 'fifo') {
+    const fifo = path.join(t.dir, `${runId}.fifo`);
+    execFileSync('mkfifo', [fifo]);
+    // Open the read end first (non-blocking), so opening the write end does not wait.
+    const readFd = fs.openSync(fifo, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
+    const writeFd = fs.openSync(fifo, fs.constants.O_WRONLY);
+    child = spawn(requireLauncher(), [], { stdio: ['pipe', writeFd, errFd], env });
+    fs.closeSync(writeFd);
+    reader = new net.Socket({ fd: readFd, readable: true, writable: false });
+  } else {
+    child = spawn(requireLauncher(), [], { stdio: ['pipe', 'pipe', errFd], env });
+    reader = child.stdout as net.Socket;
+  }
+  fs.closeSync(errFd);
+  child.stdin!.on('error', () => undefined);
+  child.stdin!.end(inputXml(t.input(params)));
+  const chunks: Buffer[] = [];
+  reader.on('data', (c: Buffer) => chunks.push(c));
+  reader.on('error', () => undefined);
+  return {
+    child,
+    exited: new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal }))),
+    stderr: () => fs.readFileSync(stderrFile, 'utf8'),
+    received: () => Buffer.concat(chunks),
+    closeReader: () => reader.destroy(),
+  };
+}
+
+export interface CloseReport {
+  closes: number;
+  closedAfterBytes: number;
+  closedAfterTime: number;
+  records: number;
+  missing: number;
+  doubled: number;
+  unexpected: number;
+  /** Records each close doubled (written by that run, written again later), largest first. */
+  doubledPerClose: number[];
+  /** What the input said stdout could hold unread, in bytes. */
+  capacityBytes: number;
+  /** The smallest event the input wrote, in bytes: the bound in records is capacity / this. */
+  smallestEventBytes: number;
+  /** Runs that did not exit by themselves within the wait (each a failure). */
+  notExited: string[];
+  /** A few of the missing records (stream and first two lines), to explain a failure. */
+  missingSample: string[];
+}
+
+const CAPACITY_LINE = /stdout capacity: .* capacity_bytes=(\d+)/;
+
+/**
+ * Runs the input `closes` times against a reader closed at a random point, with `arrivals` put
+ * while it runs; then a last patient run; returns the report (callers assert on it).
+ */
+export async function closeRepeatedly(options: {
+  transport: Transport;
+  t: TortureSession;
+  closes: number;
+  random: () => number;
+  expected: Expected[];
+  /** Records put while the runs go on, a batch every 300 ms (added to `expected` as they go). */
+  arrivals: PutRecord[][];
+  params: Record<string, string>;
+  catchUpMs: number;
+}): Promise<CloseReport> {
+  const { transport, t, random, expected, params } = options;
+  const arrivals = [...options.arrivals];
+  let putting = true;
+  const putter = (async () => {
+    while (putting && arrivals.length > 0) {
+      const batch = arrivals.shift()!;
+      await t.emu.put(batch);
+      for (const r of batch)
+        expected.push({ logStreamName: r.logStreamName, message: r.message ?? '' });
+      await sleep(300);
+    }
+  })();
+
+  const lastWriter = new Map<string, number>();
+  const doubledBy = new Array<number>(options.closes).fill(0);
+  let capacityBytes = 0;
+  let smallestEventBytes = Number.POSITIVE_INFINITY;
+  const all: ReturnType<typeof parseStream> = [];
+  const take = (text: string, run: number) => {
+    const events = parseStream(text, { complete: false });
+    for (const m of text.matchAll(/<event [\s\S]*?<\/event>/g))
+      smallestEventBytes = Math.min(smallestEventBytes, Buffer.byteLength(m[0]));
+    for (const e of events) {
+      if (e.sourcetype === 'cloudhsm:audit:collector') continue;
+      const key = `${e.host}\u0000${e.data}`;
+      const last = lastWriter.get(key);
+      if (last !== undefined && last < options.closes) doubledBy[last] = (doubledBy[last] ?? 0) + 1;
+      lastWriter.set(key, run);
+    }
+    all.push(...events);
+  };
+
+  let byBytes = 0;
+  let byTime = 0;
+  const notExited: string[] = [];
+  for (let i = 0; i < options.closes; i++) {
+    const run = startClosing(transport, t, params, `close-${transport}-${i}`);
+    if (random() < 0.5) {
+      byBytes++;
+      const limit = Math.floor(random() * 900_000);
+      const deadline = Date.now() + 2_500;
+      while (run.received().length < limit && Date.now() < deadline) await sleep(5);
+    } else {
+      byTime++;
+      await sleep(100 + Math.floor(random() * 2_400));
+    }
+    run.closeReader();
+    // Records keep arriving, so the input writes within a poll or two and meets the closed pipe.
+    const exit = await Promise.race([run.exited, sleep(10_000).then(() => undefined)]);
+    if (exit === undefined) {
+      notExited.push(`close-${transport}-${i}`);
+      run.child.kill('SIGKILL');
+      await run.exited;
+    }
+    const m = CAPACITY_LINE.exec(run.stderr());
+    if (m) capacityBytes = Number(m[1]);
+    take(run.received().toString('utf8'), i);
+  }
+  putting = false;
+  await putter;
+
+  // The last run, read to the end by a patient reader; it stops once nothing is missing.
+  const last = startPiped(t.input(params), t.dir, `close-${transport}-final`);
+  const deadline = Date.now() + options.catchUpMs;
+  const missingNow = () =>
+    checkIdentities(
+      expected,
+      countIdentities([...all, ...parseStream(last.stdout(), { complete: false })]),
+    ).missing;
+  while (missingNow() > 0 && Date.now() < deadline) await sleep(500);
+  last.child.kill('SIGTERM');
+  await last.done;
+  take(last.stdout(), options.closes);
+
+  const counts = countIdentities(all);
+  const report = checkIdentities(expected, counts);
+  const want = countIdentities(
+    expected.map((r) => ({ stanza: '', host: r.logStreamName, data: r.message })),
+  );
+  const missingSample: string[] = [];
+  for (const [key, n] of want)
+    if ((counts.get(key) ?? 0) < n && missingSample.length < 5)
+      missingSample.push(key.replace('\u0000', ' ').split('\n').slice(0, 2).join(' | '));
+  return {
+    missingSample,
+    closes: options.closes,
+    closedAfterBytes: byBytes,
+    closedAfterTime: byTime,
+    records: expected.length,
+    missing: report.missing,
+    doubled: report.duplicated,
+    unexpected: report.unexpected,
+    doubledPerClose: doubledBy.filter((n) => n > 0).sort((a, b) => b - a),
+    capacityBytes,
+    smallestEventBytes,
+    notExited,
+  };
+}
