@@ -6,6 +6,7 @@
 
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import type { Logger } from '../collector/ports';
+import { httpUrlProblem } from '../config/urls';
 import { createCredentials, type AwsAccountSettings } from './credentials';
 import { GetLogEventsFastProtocol } from './getLogEventsProtocol';
 import { createRequestHandler } from './httpHandler';
@@ -33,17 +34,10 @@ export interface LogsClientOptions {
   requestTimeoutMs?: number;
 }
 
+/** The endpoint override, checked as config/urls.ts checks it; the error never repeats it. */
 function checkEndpointUrl(value: string): string {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    throw new Error('endpoint_url is not a URL: use https://host[:port]');
-  }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:')
-    throw new Error('endpoint_url must start with https:// or http://');
-  if (url.username || url.password)
-    throw new Error('endpoint_url must not contain a user name or password');
+  const problem = httpUrlProblem(value, 'endpoint');
+  if (problem !== undefined) throw new Error(`endpoint_url ${problem}`);
   return value;
 }
 

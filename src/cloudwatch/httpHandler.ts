@@ -9,6 +9,7 @@ import http from 'node:http';
 import https from 'node:https';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { HttpProxyAgent, HttpsProxyAgent } from 'hpagent';
+import { httpUrlProblem } from '../config/urls';
 
 /** TCP + TLS (+ proxy CONNECT) to a regional endpoint takes well under a second; 5 s is a dead path. */
 export const CONNECTION_TIMEOUT_MS = 5_000;
@@ -29,19 +30,11 @@ export interface RequestHandlerOptions {
   warn?: (message: string) => void;
 }
 
-/** A proxy URL must be http(s) with a host and no user info (credentials do not belong in conf files). */
+/** A proxy URL is http(s), host and port (see config/urls.ts); the error never repeats it. */
 export function checkProxyUrl(value: string): URL {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    throw new Error('https_proxy is not a URL: use http://host:port');
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:')
-    throw new Error('https_proxy must start with http:// or https://');
-  if (url.username || url.password)
-    throw new Error('https_proxy must not contain a user name or password');
-  return url;
+  const problem = httpUrlProblem(value, 'proxy');
+  if (problem !== undefined) throw new Error(`https_proxy ${problem}`);
+  return new URL(value);
 }
 
 export function createRequestHandler(options: RequestHandlerOptions = {}): NodeHttpHandler {

@@ -124,7 +124,7 @@ export function parseInputConfig(params: RawParams, nowMs: number): ParseResult 
   const httpsProxy =
     proxyText === ''
       ? undefined
-      : take('https_proxy', parseHttpUrl(proxyText, PROXY_CREDENTIALS_MESSAGE));
+      : take('https_proxy', parseHttpUrl(proxyText, PROXY_CREDENTIALS_MESSAGE, 'proxy'));
 
   const index = scalar('index');
 

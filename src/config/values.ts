@@ -4,6 +4,7 @@
  */
 
 import type { StartPosition } from './inputConfig';
+import { httpUrlProblem, type UrlKind } from './urls';
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; message: string };
 
@@ -113,24 +114,18 @@ export function parseStartPosition(text: string, nowMs: number): Parsed<StartPos
   return ok({ kind: 'time', epochMs, text });
 }
 
-/** An http(s) URL without user name or password; `credentialsMessage` is the refusal for those. */
-export function parseHttpUrl(text: string, credentialsMessage: string): Parsed<string> {
-  let url: URL;
-  try {
-    url = new URL(text);
-  } catch {
-    return fail(`"${redactUrlText(text)}" is not a URL (like https://host:port)`);
-  }
-  if (url.username !== '' || url.password !== '') return fail(credentialsMessage);
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    return fail(`"${text}" must start with http:// or https://`);
-  }
-  return ok(text);
-}
-
-/** Hides anything between `//` and `@` in a string that failed to parse as a URL. */
-function redactUrlText(text: string): string {
-  return text.replace(/\/\/[^/@]*@/, '//***@');
+/**
+ * An http(s) URL without user name or password (`credentialsMessage` is the refusal for those);
+ * a `proxy` also without a path. The message never repeats the text: see urls.ts.
+ */
+export function parseHttpUrl(
+  text: string,
+  credentialsMessage: string,
+  kind: UrlKind = 'endpoint',
+): Parsed<string> {
+  const problem = httpUrlProblem(text, kind, credentialsMessage);
+  if (problem === undefined) return ok(text);
+  return fail(problem === credentialsMessage ? problem : `the value ${problem}`);
 }
 
 /**

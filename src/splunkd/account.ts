@@ -4,6 +4,7 @@
  * turns splunkd's raw stanza content into this type and names the first bad key.
  */
 
+import { httpUrlProblem } from '../config/urls';
 import { SplunkdError } from './errors';
 import type { Secret } from './secret';
 
@@ -46,21 +47,6 @@ function text(content: Record<string, unknown>, key: string): string | undefined
   if (typeof value !== 'string') return undefined;
   const trimmed = value.trim();
   return trimmed === '' ? undefined : trimmed;
-}
-
-/** Checks an endpoint or proxy URL: http(s), a host, and no user info (credentials stay out of conf files). */
-export function checkUrl(value: string): string | undefined {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    return 'is not a URL';
-  }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:')
-    return 'must start with https:// or http://';
-  if (!url.hostname) return 'has no host';
-  if (url.username || url.password) return 'must not contain a user name or password';
-  return undefined;
 }
 
 /** Builds an Account from a stanza's content; `secret` is required for `access_key` accounts. */
@@ -118,13 +104,13 @@ export function parseAccount(
   }
   if (roleArn !== undefined) fields.roleArn = roleArn;
   if (externalId !== undefined) fields.externalId = externalId;
-  for (const [key, field] of [
-    ['endpoint_url', 'endpointUrl'],
-    ['https_proxy', 'httpsProxy'],
+  for (const [key, field, kind] of [
+    ['endpoint_url', 'endpointUrl', 'endpoint'],
+    ['https_proxy', 'httpsProxy', 'proxy'],
   ] as const) {
     const value = text(content, key);
     if (value === undefined) continue;
-    const problem = checkUrl(value);
+    const problem = httpUrlProblem(value, kind);
     if (problem) throw invalid(name, key, problem);
     fields[field] = value;
   }

@@ -15,6 +15,8 @@ export type SplunkdErrorCode =
   | 'SESSION_REJECTED'
   /** splunkd answered 403: the input's user may not read the conf or storage/passwords. */
   | 'FORBIDDEN'
+  /** splunkd's TLS certificate does not verify against its configured CA (see tls.ts). */
+  | 'TLS_UNTRUSTED'
   /** No answer from splunkd after the retries (refused, reset, timed out). */
   | 'SPLUNKD_UNREACHABLE'
   /** Any other non-2xx answer (5xx after the retries, unexpected 4xx). */

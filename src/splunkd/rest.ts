@@ -1,9 +1,10 @@
 /**
  * GET JSON from splunkd's REST API with the session key splunkd gave the input.
  *
- * - TLS: splunkd's management port usually has a self-signed certificate, so the agent made here
- *   skips verification, and it is only ever used for `session.serverUri`'s origin (checked per
- *   request). Nothing global changes: AWS connections keep full verification.
+ * - TLS: verified against splunkd's own CA, as decided once per process in tls.ts; the agent is
+ *   only ever used for `session.serverUri`'s origin (checked per request). A refused certificate
+ *   fails at once (TLS_UNTRUSTED, not retried here: it will not fix itself in seconds; the
+ *   collector retries the account later). Nothing global changes: AWS keeps its own trust.
  * - Retries (p-retry): connection failures, timeouts and 5xx, with exponential backoff and jitter;
  *   never 4xx. Abortable through `signal`.
  * - Never logs or throws the session key or a response body.
@@ -14,6 +15,7 @@ import https from 'node:https';
 import pRetry from 'p-retry';
 import type { Logger, SplunkdSession } from '../collector/ports';
 import { SplunkdError, abortReason, isRetryableSplunkdError } from './errors';
+import { splunkdAgent, splunkdTls, tlsRefusal, type SplunkdTls } from './tls';
 
 export interface SplunkdRestOptions {
   /** Retries after the first attempt. 3: rides out a splunkd restart's few seconds of refusals. */
@@ -24,9 +26,11 @@ export interface SplunkdRestOptions {
   maxBackoffMs?: number;
   /** Per attempt. splunkd on the same host answers in milliseconds; 15 s means it is stuck. */
   requestTimeoutMs?: number;
+  /** Tests only: a TLS decision instead of the process's (tls.ts). */
+  tls?: SplunkdTls;
 }
 
-const DEFAULTS: Required<SplunkdRestOptions> = {
+const DEFAULTS: Required<Omit<SplunkdRestOptions, 'tls'>> = {
   retries: 3,
   minBackoffMs: 500,
   maxBackoffMs: 4000,
@@ -55,21 +59,24 @@ export function splunkdMessages(json: unknown): string {
 
 export class SplunkdRest {
   private readonly origin: string;
+  private readonly base: URL;
+  private readonly tls: SplunkdTls;
   private readonly agent: http.Agent;
-  private readonly options: Required<SplunkdRestOptions>;
+  private readonly options: Required<Omit<SplunkdRestOptions, 'tls'>>;
 
   constructor(
     private readonly session: SplunkdSession,
     private readonly logger: Logger,
     options: SplunkdRestOptions = {},
   ) {
-    const base = new URL(session.serverUri);
-    this.origin = base.origin;
-    this.options = { ...DEFAULTS, ...options };
-    this.agent =
-      base.protocol === 'https:'
-        ? new https.Agent({ keepAlive: true, maxSockets: 2, rejectUnauthorized: false })
-        : new http.Agent({ keepAlive: true, maxSockets: 2 });
+    this.base = new URL(session.serverUri);
+    this.origin = this.base.origin;
+    const { tls, ...tuning } = options;
+    this.options = { ...DEFAULTS, ...tuning };
+    // Plain http (enableSplunkdSSL = false) has nothing to verify: no decision, no log line.
+    this.tls =
+      this.base.protocol === 'https:' ? (tls ?? splunkdTls(logger)) : { checkHostName: false };
+    this.agent = splunkdAgent(this.base, this.tls);
   }
 
   /** Closes the kept-alive sockets. */
@@ -162,7 +169,9 @@ export class SplunkdRest {
       );
       req.on('error', (err: NodeJS.ErrnoException) => {
         // Only the code leaves here: the raw error may carry request options, headers included.
-        reject(signal?.aborted ? abortReason(signal) : unreachable(err.code ?? err.name));
+        const code = err.code ?? err.name;
+        if (signal?.aborted) reject(abortReason(signal));
+        else reject(tlsRefusal(code, this.base, this.tls) ?? unreachable(code));
       });
       req.on('response', (res) => {
         const chunks: Buffer[] = [];

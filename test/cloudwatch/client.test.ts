@@ -176,6 +176,29 @@ describe('createLogsClient', () => {
     ).toThrow('https_proxy must not contain a user name or password');
   });
 
+  it.each([
+    ['https_proxy', 'alice:s3cr/et@proxy.corp:3128'],
+    ['https_proxy', 'http://alice:s3cr/et@proxy.corp:3128'],
+    ['https_proxy', 'http://alice:12/s3cret@proxy.corp:3128'],
+    ['endpoint_url', 'https://alice:s3cr/et@logs.internal'],
+  ])('refuses a bad %s without echoing it', (argument, value) => {
+    let caught: unknown;
+    try {
+      createLogsClient({
+        region: REGION,
+        account: keyPair(),
+        ...(argument === 'https_proxy' ? { httpsProxy: value } : { endpointUrl: value }),
+        logger,
+      });
+    } catch (err) {
+      caught = err;
+    }
+    const message = (caught as Error | undefined)?.message ?? '(no error)';
+    expect(message).toMatch(new RegExp(`^${argument} `));
+    for (const part of ['s3cr', 'alice', 'proxy.corp', 'logs.internal'])
+      expect({ part, echoed: message.includes(part) }).toEqual({ part, echoed: false });
+  });
+
   it('keeps TLS verification on for AWS endpoints, also through the proxy', async () => {
     const tls = makeSelfSignedCert();
     const server = https.createServer(tls, (_req, res) => res.end('{}'));

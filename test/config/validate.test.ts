@@ -248,6 +248,56 @@ describe('endpoint_url and https_proxy', () => {
   test('refuses endpoint credentials', () => {
     expect(errors({ endpoint_url: 'https://a:b@host' })[0]?.argument).toBe('endpoint_url');
   });
+
+  // A password with `/` ends the URL's authority early, and a missing scheme turns `alice:` into
+  // one: neither parses as a URL with credentials, so the text must never reach the message.
+  test.each([
+    ['missing scheme', 'https_proxy', 'alice:s3cr/et@proxy.corp:3128', 'must start with http://'],
+    ['password with a slash', 'https_proxy', 'http://alice:s3cr/et@proxy.corp:3128', 'not a URL'],
+    ['password with a slash, no scheme', 'https_proxy', 'alice:pw/s3cret@proxy:3128', 'must'],
+    [
+      'digits then a slash: port 12, path /s3cret@…',
+      'https_proxy',
+      'http://alice:12/s3cret@proxy.corp:3128',
+      'path',
+    ],
+    [
+      'unknown scheme',
+      'https_proxy',
+      'socks5://alice:s3cret@proxy.corp:1080',
+      'must start with http://',
+    ],
+    [
+      'endpoint, password with a slash',
+      'endpoint_url',
+      'https://alice:s3cr/et@logs.internal',
+      'not a URL',
+    ],
+    [
+      'endpoint, no scheme',
+      'endpoint_url',
+      'alice:s3cret@logs.internal',
+      'must start with http://',
+    ],
+  ])('%s: refused, named, never echoed', (_label, argument, value, problem) => {
+    const e = errors({ [argument]: value });
+    expect(e.map((x) => x.argument)).toEqual([argument]);
+    expect(e[0]?.message).toMatch(new RegExp(`^${argument}: `));
+    expect(e[0]?.message).toContain(problem);
+    const text = JSON.stringify(e);
+    for (const part of ['s3cr', 'alice', 'proxy.corp', 'logs.internal'])
+      expect({ part, echoed: text.includes(part) }).toEqual({ part, echoed: false });
+  });
+
+  test('a proxy is scheme, host and port: a trailing slash is fine, a path is not', () => {
+    expect(ok({ https_proxy: 'http://proxy.corp:3128/' }).httpsProxy).toBe(
+      'http://proxy.corp:3128/',
+    );
+    expect(errors({ https_proxy: 'http://proxy.corp:3128/x' })[0]?.argument).toBe('https_proxy');
+    expect(ok({ endpoint_url: 'http://localhost:4566/logs' }).endpointUrl).toBe(
+      'http://localhost:4566/logs',
+    );
+  });
 });
 
 test('reports every bad argument at once, each named', () => {

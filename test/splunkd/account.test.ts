@@ -38,7 +38,7 @@ describe('parseAccount', () => {
     [
       'endpoint_url',
       { ...ok, endpoint_url: 'ftp://x' },
-      'endpoint_url must start with https:// or http://',
+      'endpoint_url must start with http:// or https://',
     ],
     ['https_proxy not a URL', { ...ok, https_proxy: 'proxy:3128x' }, 'https_proxy must start with'],
   ])('names %s', (_label, content, text) => {
@@ -52,6 +52,26 @@ describe('parseAccount', () => {
     expect((caught as SplunkdError).code).toBe('ACCOUNT_INVALID');
     expect((caught as SplunkdError).message).toContain(`account "prod": ${text}`);
     expect((caught as SplunkdError).message).toContain('setup page');
+  });
+
+  it.each([
+    ['https_proxy', 'alice:s3cr/et@proxy.corp:3128', 'must start with'],
+    ['https_proxy', 'http://alice:s3cr/et@proxy.corp:3128', 'is not a URL'],
+    ['https_proxy', 'http://alice:12/s3cret@proxy.corp:3128', 'path'],
+    ['endpoint_url', 'https://alice:s3cr/et@logs.internal', 'is not a URL'],
+  ])('refuses %s %j naming the key, never echoing the URL', (key, value, problem) => {
+    let caught: unknown;
+    try {
+      parseAccount('prod', { ...ok, [key]: value });
+    } catch (err) {
+      caught = err;
+    }
+    expect((caught as SplunkdError).code).toBe('ACCOUNT_INVALID');
+    const message = (caught as SplunkdError).message;
+    expect(message).toContain(`account "prod": ${key} `);
+    expect(message).toContain(problem);
+    for (const part of ['s3cr', 'alice', 'proxy.corp', 'logs.internal'])
+      expect({ part, echoed: message.includes(part) }).toEqual({ part, echoed: false });
   });
 
   it('treats empty values as absent and trims the rest', () => {

@@ -1,6 +1,6 @@
 /**
  * A fake splunkd management port for tests: node:https with a self-signed certificate made by the
- * openssl CLI in a temp folder, answering the documented JSON shapes of the conf and
+ * openssl CLI in a temp folder (or one issued by a test CA: testPki.ts), answering the documented JSON shapes of the conf and
  * storage/passwords endpoints, checking the Authorization header.
  */
 
@@ -27,6 +27,8 @@ export interface FakeSplunkd {
   state: FakeSplunkdState;
   /** Decoded paths of every request, in order. */
   requests: string[];
+  /** TCP connections accepted, including those whose TLS handshake the client refused. */
+  connections(): number;
   close(): Promise<void>;
 }
 
@@ -116,12 +118,15 @@ export async function startFakeSplunkd(
     return send(res, 404, messages('unknown endpoint'));
   };
   const server = https.createServer(tls, handler);
+  let connections = 0;
+  server.on('connection', () => connections++);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
     uri: `https://127.0.0.1:${port}`,
     state,
     requests,
+    connections: () => connections,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

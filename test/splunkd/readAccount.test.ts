@@ -1,9 +1,12 @@
+import fs from 'node:fs';
 import https from 'node:https';
 import net from 'node:net';
 import os from 'node:os';
+import path from 'node:path';
 import util from 'node:util';
 import type { Logger, LogLevel, SplunkdSession } from '../../src/collector/ports';
 import { passwordId, readAccount, Secret, SplunkdError, type Account } from '../../src/splunkd';
+import { splunkdTls } from '../../src/splunkd/tls';
 import {
   makeSelfSignedCert,
   startFakeSplunkd,
@@ -27,6 +30,19 @@ function recordingLogger(): Logger & { lines: Line[] } {
 const tls = makeSelfSignedCert();
 let splunkd: FakeSplunkd;
 let logger: ReturnType<typeof recordingLogger>;
+
+// As under splunkd: $SPLUNK_HOME/etc/auth/cacert.pem holds the CA of splunkd's certificate (here
+// the fake's self-signed one), so the process's TLS decision (src/splunkd/tls.ts) verifies it.
+const splunkHome = fs.mkdtempSync(path.join(os.tmpdir(), 'splunk-home-'));
+fs.mkdirSync(path.join(splunkHome, 'etc/auth'), { recursive: true });
+fs.writeFileSync(path.join(splunkHome, 'etc/auth/cacert.pem'), tls.cert);
+const savedSplunkHome = process.env.SPLUNK_HOME;
+process.env.SPLUNK_HOME = splunkHome;
+afterAll(() => {
+  if (savedSplunkHome === undefined) delete process.env.SPLUNK_HOME;
+  else process.env.SPLUNK_HOME = savedSplunkHome;
+  fs.rmSync(splunkHome, { recursive: true, force: true });
+});
 
 function session(uri = splunkd.uri, sessionKey = SESSION_KEY): SplunkdSession {
   return { serverHost: 'sh1', serverUri: uri, sessionKey, checkpointDir: os.tmpdir() };
@@ -268,8 +284,9 @@ describe('readAccount', () => {
     expectNoSecrets(account, { ...account }, account.secretAccessKey);
   });
 
-  it('accepts the self-signed certificate only through its own agent', async () => {
+  it("trusts splunkd's CA only through its own agent, verified", async () => {
     await drive(readAccount(session(), 'chain', logger));
+    expect(splunkdTls(logger).ca).toBe(tls.cert);
     expect(process.env.NODE_TLS_REJECT_UNAUTHORIZED).toBeUndefined();
     const viaDefaultAgent = await new Promise<string>((resolve) => {
       https

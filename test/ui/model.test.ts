@@ -57,7 +57,7 @@ test.each<[string, Partial<AccountDraft>, Record<string, string>]>([
   [
     'an endpoint that is not a URL',
     { endpoint_url: 'logs.internal' },
-    { endpoint_url: '"logs.internal" is not a URL (like https://host:port).' },
+    { endpoint_url: 'The value is not a URL (like https://host[:port]).' },
   ],
   [
     'a proxy with credentials',
