@@ -9,6 +9,7 @@ import './processWarnings';
 import { runModularInput } from './app';
 import { systemClock } from './clock';
 import { StderrLogger } from './logger';
+import { watchLogLevel } from './logLevel';
 
 const logger = new StderrLogger((line) => process.stderr.write(line));
 
@@ -54,6 +55,8 @@ runModularInput(
     runInput: async (ctx) => (await import('../collector/run')).runInput(ctx),
     probe: async (config, session) =>
       (await import('../collector/probe')).probeAccess(config, session, logger),
+    watchSettings: (session, signal) =>
+      watchLogLevel({ session, logger, clock: systemClock, signal }),
   },
 ).then(
   (code) => process.exit(code),

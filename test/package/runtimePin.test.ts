@@ -55,7 +55,8 @@ test('the cached npm package with the pinned sum gives the pinned node binary', 
 test('a cached npm package that differs by one byte is refused, naming both sums', () => {
   const tgz = path.join(cache, `${name}.tgz`);
   const bytes = readFileSync(tgz);
-  bytes[bytes.length - 100] ^= 0xff;
+  const at = bytes.length - 100;
+  bytes.writeUInt8(bytes.readUInt8(at) ^ 0xff, at);
   writeFileSync(tgz, bytes);
   const result = fetchFromCache();
   expect(result.ok).toBe(false);
