@@ -243,7 +243,7 @@ test("each input's state: enabled, last records written and last error, from the
   const prod = within(await screen.findByTestId('input-row-prod-us'));
   expect(prod.getByTestId('input-status')).toHaveTextContent('Enabled');
   expect(prod.getByTestId('input-last-written')).toHaveTextContent(
-    '2026-11-27 12:00 UTClast report 2026-11-27 12:05 UTC',
+    '2026-11-27 12:00 UTCreport 2026-11-27 12:05 UTC',
   );
   expect(prod.getByTestId('input-last-error')).toHaveTextContent(
     '2026-11-27 11:00 UTCthrottled: Rate exceeded',

@@ -27,25 +27,26 @@ export interface InputsPanelProps {
 
 function LastWritten({ state }: { state: InputState | undefined }) {
   if (!state) return <>No report found</>;
+  // One block: a table cell lays its children out in a row.
   return (
-    <>
-      {formatTime(state.lastWrittenMs)}
+    <div>
+      <div style={{ whiteSpace: 'nowrap' }}>{formatTime(state.lastWrittenMs)}</div>
       {state.lastReportMs !== undefined && (
-        <div style={{ opacity: 0.75 }}>last report {formatTime(state.lastReportMs)}</div>
+        <div style={{ opacity: 0.75, whiteSpace: 'nowrap' }}>
+          report {formatTime(state.lastReportMs)}
+        </div>
       )}
-    </>
+    </div>
   );
 }
 
 function LastError({ state }: { state: InputState | undefined }) {
   if (!state?.lastError) return <>—</>;
   return (
-    <>
-      {formatTime(state.lastErrorMs)}
-      <div style={{ opacity: 0.75, maxWidth: 280, overflowWrap: 'anywhere' }}>
-        {state.lastError}
-      </div>
-    </>
+    <div>
+      <div style={{ whiteSpace: 'nowrap' }}>{formatTime(state.lastErrorMs)}</div>
+      <div style={{ opacity: 0.75, maxWidth: 240 }}>{state.lastError}</div>
+    </div>
   );
 }
 
@@ -149,7 +150,7 @@ export function InputsPanel({
                   {input.clusters.length ? input.clusters.join(', ') : 'All (discovered)'}
                 </Table.Cell>
                 <Table.Cell>{input.index || 'default'}</Table.Cell>
-                <Table.Cell data-test="input-status">
+                <Table.Cell data-test="input-status" style={{ whiteSpace: 'nowrap' }}>
                   {input.disabled ? 'Disabled' : 'Enabled'}
                 </Table.Cell>
                 <Table.Cell data-test="input-last-written">
@@ -159,7 +160,7 @@ export function InputsPanel({
                   {states ? <LastError state={states.get(input.name)} /> : '—'}
                 </Table.Cell>
                 {canManage && (
-                  <Table.Cell>
+                  <Table.Cell style={{ whiteSpace: 'nowrap' }}>
                     <Button
                       appearance="subtle"
                       label="Edit"

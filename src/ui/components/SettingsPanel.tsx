@@ -111,7 +111,7 @@ export function SettingsPanel({
           </>
         }
       />
-      <div style={{ display: 'flex', gap: 8, marginLeft: 160, marginBottom: 24 }}>
+      <div style={{ display: 'flex', gap: 8, marginLeft: 172, marginBottom: 24 }}>
         {suggestion && suggestion !== macro.trim() && (
           <Button
             appearance="secondary"
@@ -149,7 +149,7 @@ export function SettingsPanel({
           ))}
         </Select>
       </FormField>
-      <div style={{ marginLeft: 160 }}>
+      <div style={{ marginLeft: 172 }}>
         <Button
           appearance="primary"
           label={levelAction.busy ? 'Saving…' : 'Save log level'}
