@@ -19,7 +19,10 @@ import { SaxesParser } from 'saxes';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const out = path.join(root, 'build', 'demo');
-const launcher = path.join(root, 'build', 'cloudhsm_audit', 'bin', 'cloudhsm_audit.sh');
+// The package an x86-64 (or ARM64) Linux host installs: its launcher runs the bundled Node 24, so
+// the demo needs no Node 22 of its own.
+const variant = process.arch === 'arm64' ? 'linux-arm64' : 'linux-x86_64';
+const launcher = path.join(root, 'build', variant, 'cloudhsm_audit', 'bin', 'cloudhsm_audit.sh');
 const simulator = path.join(root, 'build', 'tools', 'simulator.js');
 const motoServer = path.join(root, '.venv', 'bin', 'moto_server');
 // moto accepts any credentials; these are placeholders, not secrets.

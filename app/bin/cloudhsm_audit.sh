@@ -1,9 +1,10 @@
 #!/bin/sh
 # Launcher of the cloudhsm_audit modular input (Linux, macOS). splunkd runs it with --scheme,
 # --validate-arguments or no argument (run mode); it starts the bundled collector (collector.js)
-# on the first Node.js runtime of at least version 20 (the version the bundle is built for):
-#   1. a runtime shipped inside the app: bin/runtime/<os>-<arch>/node
-#      (os: linux or darwin; arch: x64 or arm64; the -linux-x86_64 package carries linux-x64);
+# on the first Node.js runtime of at least version 22 (the version the bundle is built for; 20 is
+# past its end of life and makes the AWS SDK warn on every run):
+#   1. a runtime shipped inside the app: bin/runtime/<os>-<arch>/node (os: linux or darwin; arch:
+#      x64 or arm64; the -linux-x86_64 package carries linux-x64, -linux-arm64 linux-arm64);
 #   2. $SPLUNK_HOME/bin/node, if new enough (Splunk removes it in 10.2);
 #   3. node on PATH.
 # LD_LIBRARY_PATH (set by splunkd to Splunk's own libraries) and NODE_OPTIONS are unset so they
@@ -11,10 +12,14 @@
 # reaches it directly.
 set -u
 
-MIN_MAJOR=20
+MIN_MAJOR=22
 APP_BIN=$(CDPATH='' cd -- "$(dirname -- "$0")" && pwd -P) || exit 1
 BUNDLE="$APP_BIN/collector.js"
 
+# Splunk's own Python needs Splunk's libraries: kept aside for the one child that runs it (the
+# probe of how much stdout holds unread, src/modinput/outputCapacity.ts).
+CLOUDHSM_AUDIT_SPLUNK_LD_LIBRARY_PATH=${LD_LIBRARY_PATH:-}
+export CLOUDHSM_AUDIT_SPLUNK_LD_LIBRARY_PATH
 unset LD_LIBRARY_PATH NODE_OPTIONS DYLD_LIBRARY_PATH
 
 case "$(uname -s 2>/dev/null)" in
@@ -59,7 +64,7 @@ else
 fi
 
 if [ -z "$node" ]; then
-  echo "FATAL cloudhsm_audit: no Node.js runtime >= $MIN_MAJOR found (looked in $APP_BIN/runtime/$os-$arch/node, \$SPLUNK_HOME/bin/node and PATH;${rejected:- none found}). Install Node.js $MIN_MAJOR or later on this host, or install the cloudhsm_audit package variant for -linux-x86_64 that includes one." >&2
+  echo "FATAL cloudhsm_audit: no Node.js runtime >= $MIN_MAJOR found (looked in $APP_BIN/runtime/$os-$arch/node, \$SPLUNK_HOME/bin/node and PATH;${rejected:- none found}). Install Node.js $MIN_MAJOR or later on this host, or install the cloudhsm_audit package for -linux-x86_64 or -linux-arm64, which includes one." >&2
   exit 127
 fi
 

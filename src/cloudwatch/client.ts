@@ -5,6 +5,13 @@
  */
 
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
+import type {
+  DeserializeHandler,
+  DeserializeHandlerArguments,
+  DeserializeHandlerOutput,
+  HandlerExecutionContext,
+  MetadataBearer,
+} from '@smithy/types';
 import type { Logger } from '../collector/ports';
 import { httpUrlProblem } from '../config/urls';
 import { createCredentials, type AwsAccountSettings } from './credentials';
@@ -41,6 +48,59 @@ function checkEndpointUrl(value: string): string {
   return value;
 }
 
+/** The request fields worth a log line: which log group and stream, never anything else. */
+interface RequestTarget {
+  logGroupName?: string;
+  logGroupIdentifier?: string;
+  logGroupNamePrefix?: string;
+  logStreamName?: string;
+}
+
+/**
+ * An SDK middleware that logs one DEBUG line per HTTP attempt (it sits in the deserialize step,
+ * inside the retry loop): API, region, log group, stream, HTTP status, duration, and for
+ * GetLogEvents the number of events (one page). It reads only those input fields and the status,
+ * so no credential, signature or header can reach the log.
+ */
+export function requestLogMiddleware(logger: Logger, region: string) {
+  return <Output extends object>(
+      next: DeserializeHandler<object, Output>,
+      context: HandlerExecutionContext,
+    ) =>
+    async (
+      args: DeserializeHandlerArguments<object>,
+    ): Promise<DeserializeHandlerOutput<Output>> => {
+      const started = performance.now();
+      const input = args.input as RequestTarget;
+      const fields = () => ({
+        api: context.commandName?.replace(/Command$/, ''),
+        region,
+        log_group: input.logGroupName ?? input.logGroupIdentifier,
+        prefix: input.logGroupNamePrefix,
+        stream: input.logStreamName,
+        duration_ms: Math.round(performance.now() - started),
+      });
+      try {
+        const result = await next(args);
+        const events = (result.output as { events?: unknown[] }).events;
+        logger.log('DEBUG', 'cloudwatch request', {
+          ...fields(),
+          status: (result.response as { statusCode?: number }).statusCode,
+          events: Array.isArray(events) ? events.length : undefined,
+        });
+        return result;
+      } catch (err) {
+        const failure = err as Partial<MetadataBearer> & { name?: string };
+        logger.log('DEBUG', 'cloudwatch request', {
+          ...fields(),
+          status: failure.$metadata?.httpStatusCode,
+          error: failure.name,
+        });
+        throw err;
+      }
+    };
+}
+
 export function createLogsClient(opts: LogsClientOptions): CloudWatchLogsClient {
   const endpoint = opts.endpointUrl ?? opts.account.endpointUrl;
   const httpsProxy = opts.httpsProxy ?? opts.account.httpsProxy;
@@ -66,7 +126,7 @@ export function createLogsClient(opts: LogsClientOptions): CloudWatchLogsClient 
     proxy: httpsProxy !== undefined,
     max_attempts: maxAttempts,
   });
-  return new CloudWatchLogsClient({
+  const client = new CloudWatchLogsClient({
     region: opts.region,
     credentials,
     requestHandler,
@@ -77,4 +137,11 @@ export function createLogsClient(opts: LogsClientOptions): CloudWatchLogsClient 
     // GetLogEvents pages without the SDK's per-event copy (see getLogEventsProtocol.ts).
     protocol: GetLogEventsFastProtocol,
   });
+  client.middlewareStack.add(requestLogMiddleware(opts.logger, opts.region), {
+    step: 'deserialize',
+    name: 'cloudhsmAuditRequestLog',
+    // Outside the SDK's deserializer: the page is parsed (events counted) and errors are typed.
+    priority: 'high',
+  });
+  return client;
 }

@@ -8,7 +8,7 @@
 import type { Readable, Writable } from 'node:stream';
 import { parseArgs } from 'node:util';
 import type { Clock, Logger } from '../collector/ports';
-import { type RunInput, runStanza } from './runMode';
+import { type RunInput, runStanza, type WatchSettings } from './runMode';
 import { renderScheme } from './scheme';
 import { readDocument } from './stdinXml';
 import { type Probe, validateItems } from './validation';
@@ -27,6 +27,8 @@ export interface ModularInputDeps {
   runInput: RunInput;
   /** Optional AWS access check for `--validate-arguments`. */
   probe?: Probe;
+  /** Optional: applies the app settings (log level) in run mode while the input runs. */
+  watchSettings?: WatchSettings;
   /** Default 60 s: splunkd writes stdin at once; a minute without it means something is wrong. */
   stdinTimeoutMs?: number;
   /** Default 10 s: splunkd waits a little after SIGTERM before killing; stop well before. */
@@ -91,6 +93,7 @@ export async function runModularInput(
     logger,
     clock: deps.clock,
     runInput: deps.runInput,
+    watchSettings: deps.watchSettings,
     onTerminate: io.onTerminate,
     shutdownGraceMs: deps.shutdownGraceMs ?? 10_000,
     outputCapacityBytes: deps.outputCapacity?.() ?? 0,

@@ -42,11 +42,23 @@ export function formatLine(level: LogLevel, message: string, fields?: Fields): s
   return line;
 }
 
+/**
+ * Writes lines at or above its level. The level can change while the input runs (logLevel.ts
+ * applies `cloudhsm_audit_settings.conf`); FATAL always passes.
+ */
 export class StderrLogger implements Logger {
   constructor(
     private readonly write: (line: string) => void,
-    private readonly minLevel: LogLevel = 'INFO',
+    private minLevel: LogLevel = 'INFO',
   ) {}
+
+  get level(): LogLevel {
+    return this.minLevel;
+  }
+
+  setLevel(level: LogLevel): void {
+    this.minLevel = level;
+  }
 
   log(level: LogLevel, message: string, fields?: Fields): void {
     if (LEVEL_RANK[level] < LEVEL_RANK[this.minLevel]) return;

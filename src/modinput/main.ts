@@ -9,6 +9,7 @@ import './processWarnings';
 import { runModularInput } from './app';
 import { systemClock } from './clock';
 import { StderrLogger } from './logger';
+import { watchLogLevel } from './logLevel';
 import { probeOutputCapacity } from './outputCapacity';
 
 const logger = new StderrLogger((line) => process.stderr.write(line));
@@ -56,6 +57,8 @@ runModularInput(
     probe: async (config, session) =>
       (await import('../collector/probe')).probeAccess(config, session, logger),
     outputCapacity: async () => (await probeOutputCapacity(logger)).bytes,
+    watchSettings: (session, signal) =>
+      watchLogLevel({ session, logger, clock: systemClock, signal }),
   },
 ).then(
   (code) => process.exit(code),

@@ -19,11 +19,21 @@ export type RunInputContext = RunContext;
 
 export type RunInput = (ctx: RunInputContext) => Promise<void>;
 
+/**
+ * Starts applying the app settings (logLevel.ts) for the session; `started` resolves once the
+ * first reading is applied, and the watching stops when `signal` aborts.
+ */
+export type WatchSettings = (
+  session: SplunkdSession,
+  signal: AbortSignal,
+) => { started: Promise<void>; done: Promise<void> };
+
 export interface RunModeOptions {
   stdout: Writable;
   logger: Logger;
   clock: Clock;
   runInput: RunInput;
+  watchSettings?: WatchSettings;
   /** Subscribes to SIGTERM/SIGINT; returns the unsubscribe function. */
   onTerminate: (handler: (signal: string) => void) => () => void;
   /** How long the collector may take to stop after a signal before the stream is closed anyway. */
@@ -68,7 +78,10 @@ export async function runStanza(xml: string, opts: RunModeOptions): Promise<numb
     logger.log('INFO', 'stopping on signal', { stanza, signal });
     controller.abort(new Error(`stopped by ${signal}`));
   });
+  const settings = new AbortController();
   try {
+    // Before the collector starts, so DEBUG (when set) covers its first requests.
+    await opts.watchSettings?.(doc.session, settings.signal).started;
     await writer.open();
     logger.log('INFO', 'input starting', { stanza, regions: parsed.config.regions.join(',') });
     const outcome = await collectUntilStopped(
@@ -87,6 +100,7 @@ export async function runStanza(xml: string, opts: RunModeOptions): Promise<numb
     }
     return outcome;
   } finally {
+    settings.abort();
     unsubscribe();
   }
 }

@@ -22,6 +22,7 @@ import {
 import os from 'node:os';
 import path from 'node:path';
 import { parseStrict } from '../modinput/support/strictXml';
+import { hostRuntimeNode, RUNTIMES } from '../package/runtimes';
 
 const ROOT = path.resolve(__dirname, '../..');
 const LAUNCHER = path.join(ROOT, 'app/bin/cloudhsm_audit.sh');
@@ -82,7 +83,7 @@ function runLauncher(launcher: string, args: string[], env: Record<string, strin
 describe('finding Node', () => {
   test('1st: the runtime shipped in the app, with arguments passed through and the environment cleaned', () => {
     const bin = fakeApp();
-    fakeNode(path.join(bin, 'runtime', PLATFORM, 'node'), 'bundled', 'v24.21.0');
+    fakeNode(path.join(bin, 'runtime', PLATFORM, 'node'), 'bundled', `v${RUNTIMES.version}`);
     const splunkHome = path.join(tmp, 'splunk');
     fakeNode(path.join(splunkHome, 'bin/node'), 'splunk', 'v22.0.0');
     const pathNode = fakeNode(path.join(tmp, 'path-node'), 'path', 'v22.0.0');
@@ -104,7 +105,7 @@ describe('finding Node', () => {
   test('2nd: $SPLUNK_HOME/bin/node when new enough', () => {
     const bin = fakeApp();
     const splunkHome = path.join(tmp, 'splunk');
-    fakeNode(path.join(splunkHome, 'bin/node'), 'splunk', 'v20.0.0');
+    fakeNode(path.join(splunkHome, 'bin/node'), 'splunk', 'v22.0.0');
     const pathNode = fakeNode(path.join(tmp, 'path-node'), 'path', 'v22.0.0');
     const r = runLauncher(path.join(bin, 'cloudhsm_audit.sh'), [], {
       PATH: toolsDir({ node: pathNode }),
@@ -115,10 +116,10 @@ describe('finding Node', () => {
 
   test("3rd: node on PATH, when the bundled one does not run here and Splunk's is too old", () => {
     const bin = fakeApp();
-    fakeNode(path.join(bin, 'runtime', PLATFORM, 'node'), 'bundled', 'v24.21.0', false);
+    fakeNode(path.join(bin, 'runtime', PLATFORM, 'node'), 'bundled', `v${RUNTIMES.version}`, false);
     const splunkHome = path.join(tmp, 'splunk');
-    fakeNode(path.join(splunkHome, 'bin/node'), 'splunk', 'v18.19.1');
-    const pathNode = fakeNode(path.join(tmp, 'path-node'), 'path', 'v20.11.0');
+    fakeNode(path.join(splunkHome, 'bin/node'), 'splunk', 'v20.19.5');
+    const pathNode = fakeNode(path.join(tmp, 'path-node'), 'path', 'v22.12.0');
     const r = runLauncher(path.join(bin, 'cloudhsm_audit.sh'), ['--validate-arguments'], {
       PATH: toolsDir({ node: pathNode }),
       SPLUNK_HOME: splunkHome,
@@ -128,11 +129,11 @@ describe('finding Node', () => {
     expect(r.stdout).toContain('arg=--validate-arguments\n');
   });
 
-  test('an old Node is refused with one FATAL line that says what to install', () => {
+  test('Node 20 (past its end of life) is refused with one FATAL line that says what to install', () => {
     const bin = fakeApp();
     const splunkHome = path.join(tmp, 'splunk');
     fakeNode(path.join(splunkHome, 'bin/node'), 'splunk', 'v18.19.1');
-    const pathNode = fakeNode(path.join(tmp, 'path-node'), 'path', 'v18.20.4');
+    const pathNode = fakeNode(path.join(tmp, 'path-node'), 'path', 'v20.19.5');
     const r = runLauncher(path.join(bin, 'cloudhsm_audit.sh'), ['--scheme'], {
       PATH: toolsDir({ node: pathNode }),
       SPLUNK_HOME: splunkHome,
@@ -141,17 +142,18 @@ describe('finding Node', () => {
     expect(r.stdout).toBe('');
     const lines = r.stderr.split('\n').filter((l) => l !== '');
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatch(/^FATAL cloudhsm_audit: no Node\.js runtime >= 20 found/);
-    expect(lines[0]).toContain('v18.20.4, too old');
-    expect(lines[0]).toContain('Install Node.js 20 or later');
-    expect(lines[0]).toContain('-linux-x86_64');
+    expect(lines[0]).toMatch(/^FATAL cloudhsm_audit: no Node\.js runtime >= 22 found/);
+    expect(lines[0]).toContain('v20.19.5, too old');
+    expect(lines[0]).toContain('v18.19.1, too old');
+    expect(lines[0]).toContain('Install Node.js 22 or later');
+    expect(lines[0]).toContain('-linux-x86_64 or -linux-arm64');
   });
 
   test('no Node at all: the FATAL line, non-zero exit', () => {
     const bin = fakeApp();
     const r = runLauncher(path.join(bin, 'cloudhsm_audit.sh'), [], { PATH: toolsDir() });
     expect(r.status).not.toBe(0);
-    expect(r.stderr).toMatch(/^FATAL cloudhsm_audit: no Node\.js runtime >= 20 found .*\n$/);
+    expect(r.stderr).toMatch(/^FATAL cloudhsm_audit: no Node\.js runtime >= 22 found .*\n$/);
   });
 
   test('a version that is not a number is refused', () => {
@@ -169,6 +171,7 @@ describe('launcher files', () => {
   test('the shell launcher is POSIX sh with LF endings and mode 755', () => {
     const text = readFileSync(LAUNCHER, 'utf8');
     expect(text.startsWith('#!/bin/sh\n')).toBe(true);
+    expect(text).toMatch(/^MIN_MAJOR=22$/m);
     expect(text).not.toContain('\r');
     expect(spawnSync('sh', ['-n', LAUNCHER]).status).toBe(0);
     const dash = spawnSync('sh', ['-c', 'command -v dash'], { encoding: 'utf8' }).stdout.trim();
@@ -190,6 +193,7 @@ describe('launcher files', () => {
     expect(order.every((i) => i > 0)).toBe(true);
     expect([...order].sort((a, b) => a - b)).toEqual(order);
     expect(text).toContain('"%NODE%" --max-semi-space-size=2 "%BUNDLE%" %*');
+    expect(text).toContain('set "MIN_MAJOR=22"');
     expect(text).toMatch(/echo FATAL cloudhsm_audit: no Node\.js runtime/);
   });
 });
@@ -201,7 +205,9 @@ describe('with the built app and a real Node', () => {
       throw new Error('build/cloudhsm_audit is missing: run npm run package first');
     }
   });
-  const env = () => ({ PATH: toolsDir({ node: process.execPath }) });
+  // The plain package with a Node >= 22 on PATH: the runtime the packages carry (this host's may
+  // be 20, which the launcher refuses).
+  const env = () => ({ PATH: toolsDir({ node: hostRuntimeNode() }) });
 
   test('--scheme prints the scheme', () => {
     const r = runLauncher(launcher, ['--scheme'], env());

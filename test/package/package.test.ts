@@ -1,12 +1,15 @@
 /**
- * Opens the packages `npm run package` wrote to dist/ and checks what Splunk and AppInspect rely
- * on: one top folder named after the app id, layout, file modes, app.conf identity and version,
- * nothing that must not ship; then extracts the package into an `etc/apps/` folder and runs the
- * launcher from there. The -linux-x86_64 variant must carry the Node runtime, declare it in its
- * README, stay under 128 MB, and run with no other Node on PATH.
+ * Opens the packages `npm run package` wrote to dist/ and checks what Splunk, Splunkbase and
+ * AppInspect rely on: one top folder named after the app id, layout, file modes, app.conf identity,
+ * version and build, app.manifest, icons, LICENSE and CHANGELOG, nothing that must not ship; then
+ * extracts the package into an `etc/apps/` folder and runs the launcher from there. The
+ * -linux-x86_64 and -linux-arm64 packages must carry the pinned Node runtime (same sha256 as
+ * scripts/node-runtimes.json), declare it in their README, stay under 128 MB, and (on a host of
+ * their architecture) run with no other Node on PATH.
  */
 
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import {
   existsSync,
   mkdirSync,
@@ -21,13 +24,15 @@ import path from 'node:path';
 import * as tar from 'tar';
 import { parseStrict } from '../modinput/support/strictXml';
 import { parseConf } from './conf';
+import { hostRuntime, hostRuntimeNode, RUNTIMES, type RuntimePin } from './runtimes';
 
 const ROOT = path.resolve(__dirname, '../..');
 const { version } = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {
   version: string;
 };
 const BASE = path.join(ROOT, 'dist', `cloudhsm_audit-${version}.tgz`);
-const RUNTIME = path.join(ROOT, 'dist', `cloudhsm_audit-${version}-linux-x86_64.tgz`);
+const packageOf = (variant: string) =>
+  path.join(ROOT, 'dist', `cloudhsm_audit-${version}-${variant}.tgz`);
 
 interface Entry {
   path: string;
@@ -47,15 +52,27 @@ function list(file: string): Entry[] {
   return entries;
 }
 
-function readEntry(file: string, entryPath: string): string {
-  let text = '';
+function readBytes(file: string, entryPath: string): Buffer {
+  const chunks: Buffer[] = [];
   tar.t({
     file,
     sync: true,
     filter: (p) => p === entryPath,
-    onReadEntry: (e) => e.on('data', (d: Buffer) => (text += d.toString('utf8'))),
+    onReadEntry: (e) => e.on('data', (d: Buffer) => chunks.push(d)),
   });
-  return text;
+  return Buffer.concat(chunks);
+}
+
+function readEntry(file: string, entryPath: string): string {
+  return readBytes(file, entryPath).toString('utf8');
+}
+
+/** Width and height from a PNG's IHDR chunk; throws unless the bytes are a PNG. */
+function pngSize(bytes: Buffer): { width: number; height: number } {
+  const signature = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+  if (!bytes.subarray(0, 8).equals(signature) || bytes.toString('latin1', 12, 16) !== 'IHDR')
+    throw new Error('not a PNG file');
+  return { width: bytes.readUInt32BE(16), height: bytes.readUInt32BE(20) };
 }
 
 let tmp: string;
@@ -77,7 +94,8 @@ function pathWith(withNode: boolean): string {
         path.join(dir, tool),
       );
     }
-    if (withNode) symlinkSync(process.execPath, path.join(dir, 'node'));
+    // A Node >= 22 (the launcher refuses older ones): the runtime the packages carry.
+    if (withNode) symlinkSync(hostRuntimeNode(), path.join(dir, 'node'));
   }
   return dir;
 }
@@ -90,6 +108,13 @@ function extract(file: string, name: string): string {
 }
 
 const REQUIRED = [
+  'app.manifest',
+  'LICENSE',
+  'CHANGELOG.md',
+  'appserver/static/setup.js',
+  'appserver/static/setup.css',
+  'default/cloudhsm_audit_settings.conf',
+  'README/cloudhsm_audit_settings.conf.spec',
   'default/app.conf',
   'default/inputs.conf',
   'metadata/default.meta',
@@ -102,9 +127,17 @@ const REQUIRED = [
 ];
 const EXECUTABLE = /^bin\/cloudhsm_audit\.(sh|cmd)$|^bin\/runtime\/[^/]+\/node$/;
 
+/** Icons where Splunk Web and Splunkbase look for them, at the sizes they use. */
+const ICONS: [string, number][] = [
+  ['static/appIcon.png', 36],
+  ['static/appIcon_2x.png', 72],
+  ['static/appIconAlt.png', 36],
+  ['static/appIconAlt_2x.png', 72],
+];
+
 describe.each([
   ['plain', BASE],
-  ['linux-x86_64', RUNTIME],
+  ...RUNTIMES.runtimes.map((r) => [r.variant, packageOf(r.variant)] as [string, string]),
 ])('%s package', (variant, file) => {
   const present = existsSync(file);
   const maybe = present ? test : test.skip;
@@ -146,8 +179,33 @@ describe.each([
     expect(bin.sort()).toEqual(['bin/cloudhsm_audit.cmd', 'bin/cloudhsm_audit.sh']);
   });
 
-  maybe('app.conf carries the identity and the version from package.json', () => {
+  maybe('carries the four app icons as PNG files of the sizes Splunkbase asks for', () => {
+    for (const [icon, size] of ICONS) {
+      expect({ icon, ...pngSize(readBytes(file, `cloudhsm_audit/${icon}`)) }).toEqual({
+        icon,
+        width: size,
+        height: size,
+      });
+    }
+  });
+
+  maybe('app.manifest (schema 2.0.0) names the app and the version', () => {
+    const manifest = JSON.parse(readEntry(file, 'cloudhsm_audit/app.manifest')) as {
+      schemaVersion: string;
+      info: { id: { name: string; version: string }; license: { text: string } };
+    };
+    expect(manifest.schemaVersion).toBe('2.0.0');
+    expect(manifest.info.id).toMatchObject({ name: 'cloudhsm_audit', version });
+    expect(readEntry(file, `cloudhsm_audit/${manifest.info.license.text}`)).toMatch(
+      /Apache License\s+Version 2\.0/,
+    );
+    expect(readEntry(file, 'cloudhsm_audit/CHANGELOG.md')).toContain(`## ${version}`);
+  });
+
+  maybe('app.conf carries the identity, the version from package.json and a build number', () => {
     const conf = parseConf(readEntry(file, 'cloudhsm_audit/default/app.conf'));
+    // The commit time of HEAD: positive, and at least that of the first commit (2025 or later).
+    expect(Number(conf.get('install')?.get('build'))).toBeGreaterThan(1_735_689_600);
     expect(conf.get('install')?.get('is_configured')).toBe('false');
     expect(conf.get('ui')?.get('is_visible')).toBe('true');
     expect(conf.get('ui')?.get('label')).toBe('AWS CloudHSM Audit');
@@ -160,6 +218,7 @@ describe.each([
     expect(conf.get('id')?.get('name')).toBe('cloudhsm_audit');
     expect(conf.get('id')?.get('version')).toBe(version);
     expect(conf.get('triggers')?.get('reload.cloudhsm_audit_accounts')).toBe('simple');
+    expect(conf.get('triggers')?.get('reload.cloudhsm_audit_settings')).toBe('simple');
   });
 
   maybe('launchers keep their line endings', () => {
@@ -191,40 +250,45 @@ describe.each([
       },
     );
   } else {
-    maybe(
-      'carries the Linux x64 Node runtime, its license, and the Binary File Declaration',
-      () => {
-        const node = entries.find((e) => rel(e) === 'bin/runtime/linux-x64/node');
-        expect(node?.mode).toBe(0o755);
-        expect(node?.size).toBeGreaterThan(10_000_000);
-        expect(entries.map(rel)).toContain('bin/runtime/linux-x64/LICENSE');
-        const readme = readEntry(file, 'cloudhsm_audit/README.md');
-        expect(readme).toMatch(/^# Binary File Declaration$/m);
-        expect(readme).toContain('bin/runtime/linux-x64/node');
-      },
-    );
+    const pin = RUNTIMES.runtimes.find((r) => r.variant === variant) as RuntimePin;
+
+    maybe('carries the pinned Node runtime, its license, and the Binary File Declaration', () => {
+      const node = entries.find((e) => rel(e) === `${pin.dir}/node`);
+      expect(node?.mode).toBe(0o755);
+      const bytes = readBytes(file, `cloudhsm_audit/${pin.dir}/node`);
+      expect(createHash('sha256').update(bytes).digest('hex')).toBe(pin.nodeSha256);
+      expect(entries.map(rel)).toContain(`${pin.dir}/LICENSE`);
+      expect(
+        entries.map(rel).filter((p) => p.startsWith('bin/runtime/') && p.endsWith('/node')),
+      ).toEqual([`${pin.dir}/node`]);
+      const readme = readEntry(file, 'cloudhsm_audit/README.md');
+      expect(readme).toMatch(/^# Binary File Declaration$/m);
+      expect(readme).toContain(`\`${pin.dir}/node\``);
+      expect(readme).toContain(`${pin.npmPackage}@${RUNTIMES.version}`);
+      expect(readme).toContain(pin.nodeSha256);
+      expect(readme).toContain(pin.tarballSha256);
+    });
 
     maybe('stays under the 128 MB limit of Splunk Cloud', () => {
       expect(statSync(file).size).toBeLessThan(128 * 1024 * 1024);
     });
 
-    (present && process.platform === 'linux' && process.arch === 'x64' ? test : test.skip)(
-      'runs its launcher with the bundled Node when no other Node is on PATH',
-      () => {
-        const app = extract(file, 'runtime');
-        const launcher = path.join(app, 'bin/cloudhsm_audit.sh');
-        const res = spawnSync(launcher, ['--scheme'], {
-          env: { PATH: pathWith(false) },
-          encoding: 'utf8',
-        });
-        expect(res.stderr).toBe('');
-        expect(res.status).toBe(0);
-        expect(parseStrict(res.stdout).elements[0]).toBe('scheme');
-        const version = spawnSync(path.join(app, 'bin/runtime/linux-x64/node'), ['--version'], {
-          encoding: 'utf8',
-        });
-        expect(version.stdout.trim()).toBe('v24.21.0');
-      },
-    );
+    (present && process.platform === 'linux' && hostRuntime().variant === variant
+      ? test
+      : test.skip)('runs its launcher with the bundled Node when no other Node is on PATH', () => {
+      const app = extract(file, variant);
+      const launcher = path.join(app, 'bin/cloudhsm_audit.sh');
+      const res = spawnSync(launcher, ['--scheme'], {
+        env: { PATH: pathWith(false) },
+        encoding: 'utf8',
+      });
+      expect(res.stderr).toBe('');
+      expect(res.status).toBe(0);
+      expect(parseStrict(res.stdout).elements[0]).toBe('scheme');
+      const reported = spawnSync(path.join(app, pin.dir, 'node'), ['--version'], {
+        encoding: 'utf8',
+      });
+      expect(reported.stdout.trim()).toBe(`v${RUNTIMES.version}`);
+    });
   }
 });

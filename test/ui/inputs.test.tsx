@@ -9,6 +9,7 @@ import {
   chooseOption,
   modal,
   openTab,
+  rowButton,
   setupUser,
   typeInto,
   writes,
@@ -27,6 +28,12 @@ async function openNewInputForm(user: User) {
   await openTab(user, /Inputs/);
   await user.click(await screen.findByRole('button', { name: 'Add input' }));
   return modal('input-modal');
+}
+
+/** The index field's text box (a ComboBox: free text with suggestions). */
+function indexBox(form: ReturnType<typeof modal>): HTMLElement {
+  const root = form.getByTestId('input-index');
+  return root.matches('input') ? root : within(root).getByRole('combobox');
 }
 
 async function addRegion(user: User, form: ReturnType<typeof modal>, region: string) {
@@ -195,11 +202,88 @@ test("without any account, an input uses the host's default credentials (empty a
   ).toBeInTheDocument();
 });
 
-test("the index list offers the enabled event indexes, not Splunk's internal ones", async () => {
+test("the index suggestions are this instance's enabled event indexes, not Splunk's internal ones", async () => {
   fake.splunkd.indexes = ['main', 'cloudhsm', '_internal', '_audit'];
   const user = setupUser();
   const form = await openNewInputForm(user);
-  await user.click(form.getByTestId('input-index'));
+  await user.click(indexBox(form));
   const options = (await screen.findAllByRole('option')).map((option) => option.textContent);
-  expect(options).toEqual(["Splunk's default index (main)", 'cloudhsm', 'main']);
+  expect(options).toEqual(['cloudhsm', 'main']);
+});
+
+test('the index is free text: one that exists only on the indexers is posted as typed', async () => {
+  const user = setupUser();
+  const form = await openNewInputForm(user);
+  await typeInto(user, form, 'Input name', 'hf');
+  await addRegion(user, form, 'us-east-1');
+  await user.click(indexBox(form));
+  await user.paste('aws_cloudhsm');
+  await user.keyboard('{Escape}');
+  await user.click(form.getByRole('button', { name: 'Save' }));
+  expect(await screen.findByText('Input "hf" was saved.')).toBeInTheDocument();
+  expect(fake.splunkd.inputs.get('hf')).toMatchObject({ index: 'aws_cloudhsm' });
+  expect(within(screen.getByTestId('input-row-hf')).getByText('aws_cloudhsm')).toBeInTheDocument();
+});
+
+test("each input's state: enabled, last records written and last error, from the collector's events", async () => {
+  fake.splunkd.inputs.set('prod-us', { account: 'prod', regions: 'us-east-1', disabled: '0' });
+  fake.splunkd.inputs.set('lab', { account: 'prod', regions: 'eu-west-1', disabled: '1' });
+  fake.splunkd.searchResults = [
+    {
+      input: 'prod-us',
+      last_written: '1795780800',
+      last_report: '1795781100',
+      last_error_time: '1795777200',
+      last_error: 'throttled: Rate exceeded',
+    },
+  ];
+  const user = setupUser();
+  renderSetupPage();
+  await openTab(user, /Inputs/);
+  const prod = within(await screen.findByTestId('input-row-prod-us'));
+  expect(prod.getByTestId('input-status')).toHaveTextContent('Enabled');
+  expect(prod.getByTestId('input-last-written')).toHaveTextContent(
+    '2026-11-27 12:00 UTCreport 2026-11-27 12:05 UTC',
+  );
+  expect(prod.getByTestId('input-last-error')).toHaveTextContent(
+    '2026-11-27 11:00 UTCthrottled: Rate exceeded',
+  );
+  const lab = within(screen.getByTestId('input-row-lab'));
+  expect(lab.getByTestId('input-status')).toHaveTextContent('Disabled');
+  expect(lab.getByTestId('input-last-written')).toHaveTextContent('No report found');
+  expect(lab.getByTestId('input-last-error')).toHaveTextContent('—');
+  // One search of the collector's own health and error events, by input.
+  expect(fake.splunkd.searches).toHaveLength(1);
+  expect(fake.splunkd.searches[0]).toMatch(
+    /^search `cloudhsm_collector` \(kind="health" OR kind="error"\) .*\| stats .* by input$/,
+  );
+});
+
+test('Clone opens a new input with the settings of the one cloned, under a new name', async () => {
+  fake.splunkd.inputs.set('prod-us', {
+    account: 'prod',
+    regions: 'us-east-1,us-west-2',
+    clusters: 'cluster-abcdefg2345',
+    poll_interval: '30',
+    index: 'cloudhsm',
+    disabled: '0',
+  });
+  const user = setupUser();
+  renderSetupPage();
+  await openTab(user, /Inputs/);
+  await user.click(await rowButton('input-row-prod-us', 'Clone'));
+  const form = modal('input-modal');
+  expect(form.getByText('Clone input prod-us')).toBeInTheDocument();
+  expect(form.getByRole('textbox', { name: 'Input name' })).toHaveValue('');
+  await typeInto(user, form, 'Input name', 'prod-eu');
+  await user.click(form.getByRole('button', { name: 'Save' }));
+  expect(await screen.findByText('Input "prod-eu" was saved.')).toBeInTheDocument();
+  expect(fake.splunkd.inputs.get('prod-eu')).toMatchObject({
+    account: 'prod',
+    regions: 'us-east-1,us-west-2',
+    clusters: 'cluster-abcdefg2345',
+    poll_interval: '30',
+    index: 'cloudhsm',
+  });
+  expect(fake.splunkd.inputs.get('prod-us')).toMatchObject({ regions: 'us-east-1,us-west-2' });
 });

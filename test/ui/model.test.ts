@@ -205,3 +205,39 @@ test.each([
 ])('capabilities %j allow %j', (capabilities, allowed) => {
   expect(abilities({ username: 'u', roles: [], capabilities })).toEqual(allowed);
 });
+
+describe('app settings and input state (model)', () => {
+  const { macroFromIndexes, macroError, isSearchHead } = jest.requireActual<
+    typeof import('../../src/ui/model/settings')
+  >('../../src/ui/model/settings');
+  const { stateFromResults, formatTime } = jest.requireActual<
+    typeof import('../../src/ui/model/inputState')
+  >('../../src/ui/model/inputState');
+
+  test('the macro names each index once, sorted, with the default index for inputs that name none', () => {
+    expect(macroFromIndexes([])).toBe('');
+    expect(macroFromIndexes(['aws_cloudhsm'])).toBe('index=aws_cloudhsm');
+    expect(macroFromIndexes(['b', '', 'a', 'b'])).toBe('(index=a OR index=b OR index=main)');
+    expect(macroError(macroFromIndexes(['b', '', 'a']))).toBeUndefined();
+  });
+
+  test('search heads are recognised by their server roles', () => {
+    expect(isSearchHead(['search_head', 'kv_store'])).toBe(true);
+    expect(isSearchHead(['cluster_search_head'])).toBe(true);
+    expect(isSearchHead(['shc_member'])).toBe(true);
+    expect(isSearchHead(['indexer', 'license_manager', 'kv_store'])).toBe(false);
+    expect(isSearchHead(['heavyweight_forwarder'])).toBe(false);
+  });
+
+  test('input states come from the search rows by input; rows without an input are dropped', () => {
+    const states = stateFromResults([
+      { input: 'a', last_written: '1795780800.5', last_report: '1795781100' },
+      { input: '', last_written: '1' },
+      { last_written: '1' },
+    ]);
+    expect([...states.keys()]).toEqual(['a']);
+    expect(formatTime(states.get('a')?.lastWrittenMs)).toBe('2026-11-27 12:00 UTC');
+    expect(states.get('a')?.lastError).toBeUndefined();
+    expect(formatTime(undefined)).toBe('—');
+  });
+});

@@ -1,14 +1,18 @@
 /**
  * The last tab: marks the app configured (`configured=true` on apps/local/cloudhsm_audit), so
- * opening the app goes to its dashboards instead of this page. The page stays reachable from the
- * app's navigation.
+ * opening the app goes to its dashboards instead of this page, and points the `cloudhsm_index`
+ * macro at the inputs' indexes while it still has the shipped `index=*`. The page stays reachable
+ * from the app's navigation. On a search head (by its server roles) no input is expected, so no
+ * warning about one.
  */
 import React from 'react';
 import Button from '@splunk/react-ui/Button';
 import Message from '@splunk/react-ui/Message';
 import P from '@splunk/react-ui/Paragraph';
 import { finishSetup } from '../api/resources';
+import { saveIndexMacro } from '../api/settings';
 import { FINISH_NEED } from '../model/permissions';
+import { DEFAULT_INDEX_MACRO } from '../model/settings';
 import { PanelHeader } from './PanelHeader';
 import { useAction } from './useAction';
 
@@ -17,6 +21,11 @@ export interface FinishPanelProps {
   canFinish: boolean;
   accountCount: number;
   enabledInputCount: number;
+  /** This instance is a search head: inputs run elsewhere. */
+  searchHead: boolean;
+  indexMacro: string;
+  /** The macro definition from the inputs' indexes ('' when there is no input). */
+  macroSuggestion: string;
   onFinished: () => void;
 }
 
@@ -25,11 +34,16 @@ export function FinishPanel({
   canFinish,
   accountCount,
   enabledInputCount,
+  searchHead,
+  indexMacro,
+  macroSuggestion,
   onFinished,
 }: FinishPanelProps) {
   const { busy, error, run } = useAction();
+  const setsMacro = indexMacro.trim() === DEFAULT_INDEX_MACRO && macroSuggestion !== '';
   const finish = () =>
     run(async () => {
+      if (setsMacro) await saveIndexMacro(macroSuggestion);
       await finishSetup();
       onFinished();
     });
@@ -44,11 +58,24 @@ export function FinishPanel({
         {accountCount} AWS {accountCount === 1 ? 'account' : 'accounts'}, {enabledInputCount}{' '}
         enabled {enabledInputCount === 1 ? 'input' : 'inputs'}.
       </P>
-      {enabledInputCount === 0 && !configured && (
+      {searchHead && (
+        <Message type="info" data-test="finish-search-head">
+          This Splunk instance is a search head: the inputs run on a heavy forwarder, which has its
+          own setup. Here, point the cloudhsm_index macro (Settings tab) at the index the forwarders
+          write to.
+        </Message>
+      )}
+      {enabledInputCount === 0 && !configured && !searchHead && (
         <Message type="warning" data-test="finish-no-input">
           No input is enabled yet, so no audit log will be collected. You can still finish now and
           add inputs later.
         </Message>
+      )}
+      {setsMacro && !configured && (
+        <P data-test="finish-macro">
+          Finishing also sets the cloudhsm_index macro to {macroSuggestion}, the indexes the inputs
+          write to (it searches every index until then).
+        </P>
       )}
       {error && (
         <Message type="error" data-test="finish-error">

@@ -5,11 +5,18 @@
  */
 import React, { useState } from 'react';
 import CollapsiblePanel from '@splunk/react-ui/CollapsiblePanel';
+import ComboBox from '@splunk/react-ui/ComboBox';
 import Multiselect from '@splunk/react-ui/Multiselect';
 import RadioBar from '@splunk/react-ui/RadioBar';
 import Select from '@splunk/react-ui/Select';
 import { saveInput } from '../api/resources';
-import { emptyInput, validateInput, type InputDraft, type StartChoice } from '../model/input';
+import {
+  emptyInput,
+  EXTRA_ARGUMENTS,
+  validateInput,
+  type InputDraft,
+  type StartChoice,
+} from '../model/input';
 import { AWS_REGIONS } from '../model/regions';
 import { FormField } from './FormField';
 import { TextField } from './TextField';
@@ -18,6 +25,8 @@ import { FormModal } from './FormModal';
 export interface InputModalProps {
   /** The input to edit, or null to add one. */
   input: InputDraft | null;
+  /** A new input starting from a copy of this one's settings (Clone); its name is empty. */
+  cloneOf?: InputDraft;
   accounts: readonly string[];
   indexes: readonly string[];
   existingNames: readonly string[];
@@ -85,6 +94,7 @@ const ADVANCED: {
 
 export function InputModal({
   input,
+  cloneOf,
   accounts,
   indexes,
   existingNames,
@@ -93,7 +103,9 @@ export function InputModal({
 }: InputModalProps) {
   const isNew = input === null;
   const [draft, setDraft] = useState<InputDraft>(
-    () => input ?? emptyInput(accounts.length === 1 ? accounts[0] : ''),
+    () =>
+      input ??
+      (cloneOf ? { ...cloneOf, name: '' } : emptyInput(accounts.length === 1 ? accounts[0] : '')),
   );
   const [showErrors, setShowErrors] = useState(false);
   const [advancedOpen, setAdvancedOpen] = useState(false);
@@ -106,8 +118,6 @@ export function InputModal({
     onChange: (value: string) => update({ [key]: value }),
     error: shown[key],
   });
-  const knownIndexes =
-    draft.index && !indexes.includes(draft.index) ? [...indexes, draft.index] : indexes;
 
   async function save() {
     await saveInput({ ...draft, name: draft.name.trim() }, isNew);
@@ -116,14 +126,24 @@ export function InputModal({
 
   return (
     <FormModal
-      title={isNew ? 'Add CloudHSM input' : `Edit input ${input.name}`}
+      title={
+        input
+          ? `Edit input ${input.name}`
+          : cloneOf
+            ? `Clone input ${cloneOf.name}`
+            : 'Add CloudHSM input'
+      }
       subtitle="Collects the audit logs of CloudHSM clusters from CloudWatch Logs."
       width={700}
       testId="input"
       invalid={Object.keys(errors).length > 0}
       onAttempt={() => {
         setShowErrors(true);
-        if (ADVANCED.some(({ key }) => errors[key])) setAdvancedOpen(true);
+        if (
+          ADVANCED.some(({ key }) => errors[key]) ||
+          EXTRA_ARGUMENTS.some(({ name }) => errors[`arg:${name}`])
+        )
+          setAdvancedOpen(true);
       }}
       onSave={save}
       onClose={onClose}
@@ -229,18 +249,20 @@ export function InputModal({
         testId="input-poll-interval"
         {...field('pollInterval')}
       />
-      <FormField label="Index" help="Where the audit events are indexed.">
-        <Select
+      <FormField
+        label="Index"
+        help="Where the audit events are indexed; empty: Splunk's default index (main). Type any name: on a heavy forwarder the index usually exists only on the indexers, so the list suggests only this instance's indexes."
+      >
+        <ComboBox
           value={draft.index}
-          onChange={(_, { value }) => update({ index: String(value) })}
-          filter
+          onChange={(_, { value }) => update({ index: String(value).trim() })}
+          placeholder="main"
           data-test="input-index"
         >
-          <Select.Option label="Splunk's default index (main)" value="" />
-          {knownIndexes.map((name) => (
-            <Select.Option key={name} label={name} value={name} />
+          {indexes.map((name) => (
+            <ComboBox.Option key={name} value={name} />
           ))}
-        </Select>
+        </ComboBox>
       </FormField>
       <CollapsiblePanel
         title="Advanced settings"
@@ -250,6 +272,18 @@ export function InputModal({
       >
         {ADVANCED.map(({ key, ...props }) => (
           <TextField key={key} {...props} {...field(key)} />
+        ))}
+        {EXTRA_ARGUMENTS.map((argument) => (
+          <TextField
+            key={argument.name}
+            label={argument.title}
+            help={argument.description}
+            required={argument.requiredOnCreate}
+            testId={`input-arg-${argument.name}`}
+            value={draft.extra[argument.name] ?? ''}
+            onChange={(value) => update({ extra: { ...draft.extra, [argument.name]: value } })}
+            error={shown[`arg:${argument.name}`]}
+          />
         ))}
       </CollapsiblePanel>
     </FormModal>

@@ -1,4 +1,7 @@
-/** The inputs tab: the `cloudhsm_audit` inputs with add / edit / enable / disable / delete. */
+/**
+ * The inputs tab: the `cloudhsm_audit` inputs with their state (enabled, last records written,
+ * last error, from the collector's own events) and add / edit / clone / enable / disable / delete.
+ */
 import React, { useState } from 'react';
 import Button from '@splunk/react-ui/Button';
 import Message from '@splunk/react-ui/Message';
@@ -6,6 +9,7 @@ import Table from '@splunk/react-ui/Table';
 import { deleteInput, setInputEnabled } from '../api/resources';
 import { INPUTS_NEED } from '../model/permissions';
 import type { InputDraft, InputSummary } from '../model/input';
+import { formatTime, type InputState } from '../model/inputState';
 import { ConfirmModal } from './ConfirmModal';
 import { InputModal } from './InputModal';
 import { PanelHeader } from './PanelHeader';
@@ -15,12 +19,49 @@ export interface InputsPanelProps {
   inputs: InputSummary[];
   accounts: string[];
   indexes: string[];
+  /** Input name → state from the collector's events; null when it could not be searched. */
+  states: Map<string, InputState> | null;
   canManage: boolean;
   onChanged: () => Promise<void>;
 }
 
-export function InputsPanel({ inputs, accounts, indexes, canManage, onChanged }: InputsPanelProps) {
-  const [editing, setEditing] = useState<{ input: InputDraft | null } | null>(null);
+function LastWritten({ state }: { state: InputState | undefined }) {
+  if (!state) return <>No report found</>;
+  // One block: a table cell lays its children out in a row.
+  return (
+    <div>
+      <div style={{ whiteSpace: 'nowrap' }}>{formatTime(state.lastWrittenMs)}</div>
+      {state.lastReportMs !== undefined && (
+        <div style={{ opacity: 0.75, whiteSpace: 'nowrap' }}>
+          report {formatTime(state.lastReportMs)}
+        </div>
+      )}
+    </div>
+  );
+}
+
+function LastError({ state }: { state: InputState | undefined }) {
+  if (!state?.lastError) return <>—</>;
+  return (
+    <div>
+      <div style={{ whiteSpace: 'nowrap' }}>{formatTime(state.lastErrorMs)}</div>
+      <div style={{ opacity: 0.75, maxWidth: 240 }}>{state.lastError}</div>
+    </div>
+  );
+}
+
+export function InputsPanel({
+  inputs,
+  accounts,
+  indexes,
+  states,
+  canManage,
+  onChanged,
+}: InputsPanelProps) {
+  const [editing, setEditing] = useState<{
+    input: InputDraft | null;
+    cloneOf?: InputDraft;
+  } | null>(null);
   const [deleting, setDeleting] = useState<string | null>(null);
   const [notice, setNotice] = useState('');
   const { error, run } = useAction();
@@ -75,6 +116,13 @@ export function InputsPanel({ inputs, accounts, indexes, canManage, onChanged }:
           {notice}
         </Message>
       )}
+      {inputs.length > 0 && (
+        <Message type="info" data-test="inputs-state-source">
+          {states === null
+            ? "The inputs' state could not be searched here (see the message above)."
+            : "Last records written and last error come from the inputs' own health and error events of the last 7 days that this Splunk instance can search; on a heavy forwarder that only forwards them, look on the search head's Audit Integrity dashboard."}
+        </Message>
+      )}
       {inputs.length === 0 ? (
         <Message type="info" data-test="inputs-empty">
           No input yet.
@@ -88,6 +136,8 @@ export function InputsPanel({ inputs, accounts, indexes, canManage, onChanged }:
             <Table.HeadCell>Clusters</Table.HeadCell>
             <Table.HeadCell>Index</Table.HeadCell>
             <Table.HeadCell>Status</Table.HeadCell>
+            <Table.HeadCell>Last records written</Table.HeadCell>
+            <Table.HeadCell>Last error</Table.HeadCell>
             {canManage && <Table.HeadCell>Actions</Table.HeadCell>}
           </Table.Head>
           <Table.Body>
@@ -100,11 +150,17 @@ export function InputsPanel({ inputs, accounts, indexes, canManage, onChanged }:
                   {input.clusters.length ? input.clusters.join(', ') : 'All (discovered)'}
                 </Table.Cell>
                 <Table.Cell>{input.index || 'default'}</Table.Cell>
-                <Table.Cell data-test="input-status">
+                <Table.Cell data-test="input-status" style={{ whiteSpace: 'nowrap' }}>
                   {input.disabled ? 'Disabled' : 'Enabled'}
                 </Table.Cell>
+                <Table.Cell data-test="input-last-written">
+                  {states ? <LastWritten state={states.get(input.name)} /> : '—'}
+                </Table.Cell>
+                <Table.Cell data-test="input-last-error">
+                  {states ? <LastError state={states.get(input.name)} /> : '—'}
+                </Table.Cell>
                 {canManage && (
-                  <Table.Cell>
+                  <Table.Cell style={{ whiteSpace: 'nowrap' }}>
                     <Button
                       appearance="subtle"
                       label="Edit"
@@ -113,6 +169,15 @@ export function InputsPanel({ inputs, accounts, indexes, canManage, onChanged }:
                         setEditing({ input: input.draft });
                       }}
                       data-test="input-edit"
+                    />
+                    <Button
+                      appearance="subtle"
+                      label="Clone"
+                      onClick={() => {
+                        setNotice('');
+                        setEditing({ input: null, cloneOf: input.draft });
+                      }}
+                      data-test="input-clone"
                     />
                     <Button
                       appearance="subtle"
@@ -139,6 +204,7 @@ export function InputsPanel({ inputs, accounts, indexes, canManage, onChanged }:
       {editing && (
         <InputModal
           input={editing.input}
+          cloneOf={editing.cloneOf}
           accounts={accounts}
           indexes={indexes}
           existingNames={inputs.map((input) => input.name)}

@@ -5,7 +5,12 @@
  * `--validate-arguments` applies when splunkd saves the input, so a mistake is named in the form
  * before the round trip; only the AWS access check needs splunkd.
  */
-import { DEFAULT_LOG_GROUP_PREFIX, NUMBER_BOUNDS } from '../../config/arguments';
+import {
+  ARGUMENTS,
+  DEFAULT_LOG_GROUP_PREFIX,
+  NUMBER_BOUNDS,
+  type ArgumentSpec,
+} from '../../config/arguments';
 import { parseInputConfig } from '../../config/validate';
 import { splitList } from '../../config/values';
 import { NAME_PATTERN, type FieldErrors } from './account';
@@ -31,7 +36,15 @@ export interface InputDraft {
   maxRequestsPerSecond: string;
   endpointUrl: string;
   httpsProxy: string;
+  /**
+   * Arguments the form has no dedicated field for (EXTRA_ARGUMENTS), by argument name: a new
+   * argument in src/config/arguments.ts appears under "Advanced settings" without a form change.
+   */
+  extra: Record<string, string>;
 }
+
+/** A field of the form: a draft key, or `arg:<name>` for an extra argument. */
+export type InputFieldKey = keyof InputDraft | `arg:${string}`;
 
 export interface InputSummary {
   name: string;
@@ -72,6 +85,7 @@ export function emptyInput(account = ''): InputDraft {
     maxRequestsPerSecond: INPUT_DEFAULTS.maxRequestsPerSecond,
     endpointUrl: '',
     httpsProxy: '',
+    extra: Object.fromEntries(EXTRA_ARGUMENTS.map((a) => [a.name, a.defaultValue ?? ''])),
   };
 }
 
@@ -118,6 +132,9 @@ export function inputFromEntry(name: string, content: Record<string, unknown>): 
     ),
     endpointUrl: text(content, 'endpoint_url'),
     httpsProxy: text(content, 'https_proxy'),
+    extra: Object.fromEntries(
+      EXTRA_ARGUMENTS.map((a) => [a.name, text(content, a.name, a.defaultValue ?? '')]),
+    ),
   };
   return {
     name,
@@ -146,6 +163,7 @@ export function inputArgs(draft: InputDraft): Record<string, string> {
     endpoint_url: draft.endpointUrl.trim(),
     https_proxy: draft.httpsProxy.trim(),
   };
+  for (const { name } of EXTRA_ARGUMENTS) args[name] = (draft.extra[name] ?? '').trim();
   // An empty index would make splunkd reject the request; leaving it out keeps splunkd's default.
   if (draft.index) args.index = draft.index;
   return args;
@@ -167,6 +185,11 @@ const FIELD_OF_ARGUMENT: Record<string, keyof InputDraft> = {
   https_proxy: 'httpsProxy',
 };
 
+/** The collector's arguments without a dedicated field: shown generically, by their spec. */
+export const EXTRA_ARGUMENTS: readonly ArgumentSpec[] = ARGUMENTS.filter(
+  (a) => !(a.name in FIELD_OF_ARGUMENT),
+);
+
 /** `regions: "x" is not …` → `"x" is not ….`: the field's label already names the argument. */
 function fieldMessage(argument: string, message: string): string {
   const text = message.startsWith(`${argument}: `) ? message.slice(argument.length + 2) : message;
@@ -178,8 +201,8 @@ export function validateInput(
   draft: InputDraft,
   options: { isNew: boolean; existingNames: readonly string[]; accounts: readonly string[] },
   nowMs = Date.now(),
-): FieldErrors<keyof InputDraft> {
-  const errors: FieldErrors<keyof InputDraft> = {};
+): FieldErrors<InputFieldKey> {
+  const errors: FieldErrors<InputFieldKey> = {};
   const name = draft.name.trim();
   if (options.isNew) {
     if (!name) errors.name = 'Enter a name for this input.';
@@ -190,8 +213,8 @@ export function validateInput(
   const parsed = parseInputConfig({ name, ...inputArgs(draft) }, nowMs);
   if (!parsed.ok) {
     for (const { argument, message } of parsed.errors) {
-      const field = FIELD_OF_ARGUMENT[argument];
-      if (field && !errors[field]) errors[field] = fieldMessage(argument, message);
+      const field: InputFieldKey = FIELD_OF_ARGUMENT[argument] ?? `arg:${argument}`;
+      if (!errors[field]) errors[field] = fieldMessage(argument, message);
     }
   }
   // An empty account is valid: the input then uses the host's default AWS credentials.

@@ -1,5 +1,5 @@
 /**
- * The setup page: who may do what, then three tabs — AWS accounts, inputs, finish setup.
+ * The setup page: who may do what, then four tabs — AWS accounts, inputs, settings, finish setup.
  * A user without the capabilities to change anything reads which ones are missing instead of
  * forms that would fail.
  */
@@ -16,6 +16,8 @@ import { abilities, ACCOUNTS_NEED, INPUTS_NEED, type CurrentUser } from '../mode
 import { AccountsPanel } from '../components/AccountsPanel';
 import { FinishPanel } from '../components/FinishPanel';
 import { InputsPanel } from '../components/InputsPanel';
+import { SettingsPanel } from '../components/SettingsPanel';
+import { isSearchHead, macroFromIndexes } from '../model/settings';
 import { useSetupData } from './useSetupData';
 
 interface Session {
@@ -78,6 +80,7 @@ export function SetupPage() {
     );
   } else {
     const accountNames = data.accounts.map((account) => account.name);
+    const inputIndexes = data.inputs.map((input) => input.index);
     body = (
       <>
         {data.errors.map((error) => (
@@ -113,16 +116,29 @@ export function SetupPage() {
               inputs={data.inputs}
               accounts={accountNames}
               indexes={data.indexes}
+              states={data.states}
               canManage={can.manageInputs}
               onChanged={data.reload}
             />
           </TabLayout.Panel>
-          <TabLayout.Panel label="3. Finish setup" panelId="finish" data-test="tab-finish">
+          <TabLayout.Panel label="3. Settings" panelId="settings" data-test="tab-settings">
+            <SettingsPanel
+              indexMacro={data.indexMacro}
+              logLevel={data.logLevel}
+              inputIndexes={inputIndexes}
+              canChange={can.finishSetup}
+              onChanged={data.reload}
+            />
+          </TabLayout.Panel>
+          <TabLayout.Panel label="4. Finish setup" panelId="finish" data-test="tab-finish">
             <FinishPanel
               configured={session.configured}
               canFinish={can.finishSetup}
               accountCount={data.accounts.length}
               enabledInputCount={data.inputs.filter((input) => !input.disabled).length}
+              searchHead={isSearchHead(data.roles)}
+              indexMacro={data.indexMacro}
+              macroSuggestion={macroFromIndexes(inputIndexes)}
               onFinished={() => setSession({ ...session, configured: true })}
             />
           </TabLayout.Panel>

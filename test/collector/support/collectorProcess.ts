@@ -9,7 +9,14 @@ import * as path from 'node:path';
 import { SaxesParser } from 'saxes';
 
 export const REPO = path.resolve(__dirname, '../../..');
-export const LAUNCHER = path.join(REPO, 'build/cloudhsm_audit/bin/cloudhsm_audit.sh');
+/**
+ * The launcher of the runtime package for this host (-linux-x86_64 or -linux-arm64): it runs the
+ * bundled Node 24, so the tests need no Node 22 of their own (the host's may be 20).
+ */
+export const LAUNCHER = path.join(
+  REPO,
+  `build/linux-${process.arch === 'arm64' ? 'arm64' : 'x86_64'}/cloudhsm_audit/bin/cloudhsm_audit.sh`,
+);
 
 export function requireLauncher(): string {
   if (!fs.existsSync(LAUNCHER)) {

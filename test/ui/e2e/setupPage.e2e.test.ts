@@ -1,10 +1,13 @@
 /**
  * The built setup page end to end: headless Debian Chromium opens the app's setup view from a
  * local stand-in for Splunk Web (support/splunkWebStandIn.ts) serving the app's own view XML and
- * appserver/static bundle, the recorded `$C` and a fake splunkd. A user adds an access-key
- * account, creates an input, meets the collector's validation message, fixes it and finishes
- * setup. The recorded requests then prove the secret went to storage/passwords and nowhere else.
- * Screenshots of each step go to test-output/screenshots/.
+ * appserver/static files (setup.js, setup.css), the recorded `$C` and a fake splunkd. A user adds
+ * an access-key account, creates an input with an index typed by hand (it exists only on the
+ * indexers), meets the collector's validation message, fixes it, sees the input's state, clones
+ * it, sets the log level, and finishes setup, which points the cloudhsm_index macro at the
+ * input's index. The recorded requests then prove the secret went to storage/passwords and
+ * nowhere else. Screenshots of each step go to test-output/screenshots/ (the ones in
+ * docs/images/setup-*.png are copies of them).
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -109,8 +112,10 @@ test('an admin sets the app up in the browser, and the secret goes only to stora
   const inputForm = page.locator('[data-test="input-modal"]');
   await field('input-name').fill('prod-us');
   await addMultiValue('input-regions', 'us-east-7');
+  // Free text: the index exists on the indexers, not on this forwarder.
   await page.locator('[data-test="input-index"]').click();
-  await page.getByRole('option', { name: 'cloudhsm', exact: true }).click();
+  await page.keyboard.type('aws_cloudhsm');
+  await page.keyboard.press('Escape');
   await inputForm.locator('[data-test="input-save"]').click();
   const error = inputForm.locator('[data-test="input-error"]');
   await error.waitFor();
@@ -128,17 +133,53 @@ test('an admin sets the app up in the browser, and the secret goes only to stora
     .waitFor();
   await shot('05-input-created');
 
+  // The input has run: the collector's health and error events say so.
+  splunkd.searchResults = [
+    {
+      input: 'prod-us',
+      last_written: '1795780800',
+      last_report: '1795781100',
+      last_error_time: '1795777200',
+      last_error: 'throttled: Rate exceeded (ThrottlingException), retried',
+    },
+  ];
+  await page.locator('[data-test="input-row-prod-us"] [data-test="input-clone"]').click();
+  const cloneForm = page.locator('[data-test="input-modal"]');
+  await field('input-name').fill('prod-eu');
+  await cloneForm.locator('[data-test="input-save"]').click();
+  await page
+    .locator('[data-test="inputs-notice"]', { hasText: 'Input "prod-eu" was saved.' })
+    .waitFor();
+  await expectText(
+    page.locator('[data-test="input-row-prod-us"] [data-test="input-last-error"]'),
+    'throttled: Rate exceeded',
+  );
+  await shot('06-inputs-state');
+
+  await page.getByRole('tab', { name: /Settings/ }).click();
+  await page.locator('[data-test="settings-log-level"]').click();
+  await page.getByRole('option', { name: /^DEBUG/ }).click();
+  await page.locator('[data-test="settings-save-log-level"]').click();
+  await page
+    .locator('[data-test="settings-notice"]', { hasText: 'The log level is now DEBUG' })
+    .waitFor();
+  await shot('07-settings');
+
   await page.getByRole('tab', { name: /Finish setup/ }).click();
+  await expectText(
+    page.locator('[data-test="finish-macro"]'),
+    'Finishing also sets the cloudhsm_index macro to index=aws_cloudhsm',
+  );
   await page.locator('[data-test="finish-setup"]').click();
   await page.locator('[data-test="finish-done"]').waitFor();
-  await shot('06-finished');
+  await shot('08-finished');
 
   standIn.theme = 'dark';
   await page.reload();
   await page.locator('[data-theme="dark"] [data-test="account-row-prod"]').waitFor();
   await page.getByRole('tab', { name: /Inputs/ }).click();
   await page.locator('[data-test="input-row-prod-us"]').waitFor();
-  await shot('07-inputs-dark');
+  await shot('09-inputs-dark');
 
   expect(splunkd.accounts.get('prod')).toEqual({
     auth_type: 'access_key',
@@ -157,8 +198,15 @@ test('an admin sets the app up in the browser, and the secret goes only to stora
   expect(splunkd.inputs.get('prod-us')).toMatchObject({
     account: 'prod',
     regions: 'us-east-1',
-    index: 'cloudhsm',
+    index: 'aws_cloudhsm',
   });
+  expect(splunkd.inputs.get('prod-eu')).toMatchObject({
+    account: 'prod',
+    regions: 'us-east-1',
+    index: 'aws_cloudhsm',
+  });
+  expect(splunkd.logLevel).toBe('DEBUG');
+  expect(splunkd.indexMacro).toBe('index=aws_cloudhsm');
   expect(splunkd.configured).toBe(true);
 
   // Every request the browser made — pages, scripts, config, REST — was recorded by the stand-in.

@@ -56,6 +56,15 @@ export class FakeSplunkd {
   inputs = new Map<string, Stanza>();
   indexes = ['main', 'cloudhsm', 'security', '_internal', '_audit'];
   validator: Validator = () => undefined;
+  /** `server/info` server_roles: an all-in-one instance by default. */
+  serverRoles = ['indexer', 'license_manager', 'kv_store'];
+  /** The cloudhsm_index macro's definition, as default/macros.conf ships it. */
+  indexMacro = 'index=*';
+  /** `[logging] log_level` of cloudhsm_audit_settings.conf. */
+  logLevel = 'INFO';
+  /** What a oneshot search answers (the fake runs no SPL); the searches asked are recorded. */
+  searchResults: Record<string, unknown>[] = [];
+  readonly searches: string[] = [];
 
   handle(method: string, rawUrl: string, headers: Record<string, string>, body: string): FakeReply {
     this.requests.push({ method, url: rawUrl, headers, body });
@@ -83,8 +92,35 @@ export class FakeSplunkd {
         },
       ]);
     }
+    if (path === '/services/server/info' && method === 'GET')
+      return feed([
+        { name: 'server-info', content: { server_roles: this.serverRoles, version: '9.4.0' } },
+      ]);
     if (!path.startsWith(APP_NS)) return error(404, `Not found: ${path}`);
     const endpoint = path.slice(APP_NS.length);
+
+    if (endpoint === 'configs/conf-macros/cloudhsm_index') {
+      if (method === 'POST') {
+        if (!this.can('admin_all_objects')) return this.forbidden('admin_all_objects');
+        this.indexMacro = form.get('definition') ?? this.indexMacro;
+      }
+      return feed([
+        { name: 'cloudhsm_index', content: { definition: this.indexMacro, iseval: '0' } },
+      ]);
+    }
+    if (endpoint === 'configs/conf-cloudhsm_audit_settings/logging') {
+      if (method === 'POST') {
+        if (!this.can('admin_all_objects')) return this.forbidden('admin_all_objects');
+        this.logLevel = form.get('log_level') ?? this.logLevel;
+      }
+      return feed([{ name: 'logging', content: { log_level: this.logLevel } }]);
+    }
+    if (endpoint === 'search/jobs' && method === 'POST') {
+      if (form.get('exec_mode') !== 'oneshot')
+        return error(400, 'The fake only runs oneshot searches.');
+      this.searches.push(form.get('search') ?? '');
+      return { status: 200, body: { preview: false, fields: [], results: this.searchResults } };
+    }
 
     if (endpoint.startsWith('configs/conf-cloudhsm_audit_accounts'))
       return this.accountsConf(method, endpoint, form);

@@ -29,12 +29,15 @@ export async function typeInto(
   if (text) await user.paste(text);
 }
 
-/** Writes the page made: method, path without Splunk Web's prefix, and form body. */
+/**
+ * Writes the page made: method, path without Splunk Web's prefix, and form body. A search (POST
+ * search/jobs, oneshot) reads, and is not listed.
+ */
 export function writes(
   requests: readonly RecordedRequest[],
 ): { method: string; path: string; form: URLSearchParams }[] {
   return requests
-    .filter((request) => request.method !== 'GET')
+    .filter((request) => request.method !== 'GET' && !request.url.includes('/search/jobs?'))
     .map((request) => {
       const url = new URL(request.url, 'http://localhost');
       return {

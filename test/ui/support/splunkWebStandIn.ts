@@ -2,7 +2,8 @@
  * A local stand-in for Splunk Web, enough to run the built setup page as Splunk Web would:
  *   - the view `/<locale>/app/cloudhsm_audit/<view>`: the Simple XML file turned into a page that
  *     loads `/<locale>/config?autoload=1` (the recorded `$C`), sets the CSRF cookie, holds the
- *     view's `<html>` panel and loads the view's `script=` files from the app's static folder;
+ *     view's `<html>` panel and loads the view's `stylesheet=` and `script=` files from the app's
+ *     static folder;
  *   - `/<locale>/static/@<build>[:<app build>]/app/cloudhsm_audit/<file>`: the app's appserver/static;
  *   - `/<locale>/static/@<build>/build/api/get_theme.js`: Splunk Web's theme API, answering `theme`;
  *   - `/<locale>/splunkd/__raw/…`: the fake splunkd.
@@ -39,6 +40,7 @@ export interface StandIn {
 interface View {
   label: string;
   scripts: string[];
+  stylesheets: string[];
   html: string;
 }
 
@@ -49,14 +51,22 @@ export function readView(file: string): View {
     stopNodes: ['*.html'],
   });
   const { dashboard } = parser.parse(fs.readFileSync(file, 'utf8')) as {
-    dashboard: { label?: string; script?: string; row?: { panel?: { html?: string } } };
+    dashboard: {
+      label?: string;
+      script?: string;
+      stylesheet?: string;
+      row?: { panel?: { html?: string } };
+    };
   };
-  return {
-    label: dashboard.label ?? '',
-    scripts: (dashboard.script ?? '')
+  const list = (value: string | undefined) =>
+    (value ?? '')
       .split(',')
       .map((s) => s.trim())
-      .filter(Boolean),
+      .filter(Boolean);
+  return {
+    label: dashboard.label ?? '',
+    scripts: list(dashboard.script),
+    stylesheets: list(dashboard.stylesheet),
     html: dashboard.row?.panel?.html ?? '',
   };
 }
@@ -82,7 +92,10 @@ export async function startSplunkWebStandIn(options: StandInOptions): Promise<St
 
   function page(): string {
     const scripts = view.scripts.map((s) => `<script src="${appStatic}${s}"></script>`).join('');
-    return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${view.label} | Splunk</title>
+    const styles = view.stylesheets
+      .map((s) => `<link rel="stylesheet" href="${appStatic}${s}">`)
+      .join('');
+    return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${view.label} | Splunk</title>${styles}
 <script src="/${locale}/config?autoload=1"></script>
 <style>
   body { margin: 0; font-family: "Splunk Platform Sans", "Proxima Nova", Roboto, Helvetica, Arial, sans-serif; background: ${state.theme === 'dark' ? '#171d21' : '#f2f4f5'}; }
