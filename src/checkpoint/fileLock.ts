@@ -5,9 +5,9 @@
  * - Taking it is atomic: the content is written to a temporary file first, then hard-linked to the
  *   lock's name, which fails when the name exists.
  * - A lock whose process no longer runs (same host: pid gone, pid reused, host rebooted; another
- *   host: not renewed for `FOREIGN_STALE_MS`) is stale: it is moved aside — one atomic rename that
+ *   host: not renewed for `foreignStaleMs`) is stale: it is moved aside — one atomic rename that
  *   only one waiter can win — checked to be the stale one, logged and removed.
- * - The holder renews it (touches it) every `RENEW_MS` and checks it is still its own; if not, the
+ * - The holder renews it (touches it) every `renewMs` and checks it is still its own; if not, the
  *   lock is lost and the run must stop at once.
  */
 import { createHash, randomUUID } from 'node:crypto';
@@ -16,12 +16,16 @@ import * as path from 'node:path';
 import type { Clock, HeldLock, Logger, RunnerLock } from '../collector/ports';
 import { currentProcess, stillRunsHere, type ProcessIdentity } from './processes';
 
-/** How often a holder touches its lock and checks it still holds it. */
-const RENEW_MS = 10_000;
-/** A lock from another host (a shared checkpoint folder) is stale after this long without renewal. */
-const FOREIGN_STALE_MS = 60_000;
-/** How often a waiter looks again. */
-const RETRY_MS = 1_000;
+export interface LockTiming {
+  /** How often a holder touches its lock and checks it still holds it. */
+  renewMs: number;
+  /** A lock from another host (a shared checkpoint folder) is stale after this long untouched. */
+  foreignStaleMs: number;
+  /** How often a waiter looks again. */
+  retryMs: number;
+}
+
+const DEFAULT_TIMING: LockTiming = { renewMs: 10_000, foreignStaleMs: 60_000, retryMs: 1_000 };
 /** An empty or unreadable lock younger than this is being written: wait rather than remove it. */
 const UNREADABLE_GRACE_MS = 10_000;
 
@@ -40,6 +44,7 @@ export class FileRunnerLock implements RunnerLock {
     private readonly input: string,
     private readonly logger: Logger,
     private readonly clock: Clock,
+    private readonly timing: LockTiming = DEFAULT_TIMING,
   ) {
     const digest = createHash('sha256').update(`lock|${input}`).digest('hex').slice(0, 32);
     this.file = path.join(dir, `${digest}.lock`);
@@ -75,7 +80,7 @@ export class FileRunnerLock implements RunnerLock {
             },
           );
         }
-        await this.clock.sleep(RETRY_MS, signal);
+        await this.clock.sleep(this.timing.retryMs, signal);
         continue;
       }
       this.removeStale(seen);
@@ -121,7 +126,7 @@ export class FileRunnerLock implements RunnerLock {
     // File times are the file system's, so ages are measured on the wall clock, not the run's clock.
     const age = Date.now() - seen.mtimeMs;
     if (!seen.content) return age < UNREADABLE_GRACE_MS;
-    if (seen.content.host !== currentProcess().host) return age < FOREIGN_STALE_MS;
+    if (seen.content.host !== currentProcess().host) return age < this.timing.foreignStaleMs;
     return stillRunsHere(seen.content);
   }
 
@@ -174,7 +179,7 @@ export class FileRunnerLock implements RunnerLock {
         });
         lost.abort(new Error(`runner lock lost: ${(err as Error).message}`));
       }
-    }, RENEW_MS);
+    }, this.timing.renewMs);
     timer.unref();
     return {
       lost: lost.signal,

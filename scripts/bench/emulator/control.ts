@@ -10,6 +10,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import * as path from 'node:path';
 import type { SimulationOptions } from '../../../src/simulator';
+import type { ReadRequest } from './server';
 
 const REGISTER = path.resolve(__dirname, '../register.cjs');
 const SERVER = path.resolve(__dirname, 'server.ts');
@@ -37,6 +38,8 @@ export interface Emulator {
   setPageBytes(value: number): Promise<void>;
   /** Makes DescribeLogStreams' lastIngestionTime and lastEventTimestamp stand still (or move again). */
   freezeHints(frozen: boolean): Promise<void>;
+  /** The GetLogEvents requests since the last call (stream, time range, token), oldest first. */
+  takeReadLog(): Promise<ReadRequest[]>;
   stats(): Promise<{ requests: Record<string, number>; bytesServed: number; rssBytes: number }>;
   reset(): Promise<void>;
   stop(): Promise<void>;
@@ -82,6 +85,7 @@ export async function startEmulator(): Promise<Emulator> {
     warm: (startTime) => call({ op: 'warm', startTime }),
     setPageBytes: (value) => call({ op: 'pageBytes', value }),
     freezeHints: (frozen) => call({ op: 'freezeHints', frozen }),
+    takeReadLog: () => call({ op: 'takeReadLog' }),
     stats: () => call({ op: 'stats' }),
     reset: () => call({ op: 'reset' }),
     stop: async () => {

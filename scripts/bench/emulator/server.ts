@@ -15,6 +15,15 @@ import { ApiError, LogStore, type PutEvent } from './logStore';
 
 const store = new LogStore();
 const counters: Record<string, number> = {};
+/** The latest GetLogEvents requests (what a test asks: which time ranges were read). */
+export interface ReadRequest {
+  logStreamName?: string;
+  startTime?: number;
+  endTime?: number;
+  nextToken?: string;
+}
+const readLog: ReadRequest[] = [];
+const READ_LOG_MAX = 20_000;
 let bytesServed = 0;
 
 function operationOf(req: http.IncomingMessage): string {
@@ -24,8 +33,12 @@ function operationOf(req: http.IncomingMessage): string {
 
 function answer(op: string, body: Record<string, unknown>): Buffer | object {
   switch (op) {
-    case 'GetLogEvents':
+    case 'GetLogEvents': {
+      if (readLog.length >= READ_LOG_MAX) readLog.shift();
+      const { logStreamName, startTime, endTime, nextToken } = body as ReadRequest;
+      readLog.push({ logStreamName, startTime, endTime, nextToken });
       return store.getLogEvents(body);
+    }
     case 'DescribeLogGroups':
       return store.describeLogGroups(body);
     case 'DescribeLogStreams':
@@ -97,7 +110,8 @@ export type ControlRequest =
   | { op: 'stats' }
   | { op: 'reset' }
   | { op: 'pageBytes'; value: number }
-  | { op: 'freezeHints'; frozen: boolean };
+  | { op: 'freezeHints'; frozen: boolean }
+  | { op: 'takeReadLog' };
 
 function control(msg: ControlRequest): unknown {
   switch (msg.op) {
@@ -151,6 +165,7 @@ function control(msg: ControlRequest): unknown {
       return { requests: { ...counters }, bytesServed, rssBytes: process.memoryUsage().rss };
     case 'reset':
       store.reset();
+      readLog.splice(0);
       for (const k of Object.keys(counters)) delete counters[k];
       bytesServed = 0;
       return {};
@@ -160,6 +175,8 @@ function control(msg: ControlRequest): unknown {
     case 'freezeHints':
       store.freezeHints(msg.frozen);
       return {};
+    case 'takeReadLog':
+      return readLog.splice(0);
   }
 }
 

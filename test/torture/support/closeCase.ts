@@ -91,7 +91,8 @@ export function closeCase(transport: Transport): void {
         missing: report.missing,
         unexpected: report.unexpected,
         notExited: report.notExited,
-      }).toEqual({ missing: 0, unexpected: 0, notExited: [] });
+        crashed: report.crashed,
+      }).toEqual({ missing: 0, unexpected: 0, notExited: [], crashed: [] });
       // Closes must land both while records stream out and while the input idles.
       expect(report.closedAfterBytes).toBeGreaterThan(CLOSES / 4);
       expect(report.closedAfterTime).toBeGreaterThan(CLOSES / 4);

@@ -1,6 +1,6 @@
 /**
  * A reader that goes away: the built launcher's stdout is a real FIFO or a socketpair (what
- * `spawn` gives), read by this process as splunkd reads it, then closed at a random point — after
+ * `spawn` gives), read by this process as a busy splunkd reads it, then closed at a random point — after
  * a random number of bytes, or after a random time, which may fall while the input is idle. The
  * kernel drops whatever the pipe still held; only the complete events read before the close count
  * as delivered, as splunkd indexes them.
@@ -40,6 +40,7 @@ function startClosing(
   t: TortureSession,
   params: Record<string, string>,
   runId: string,
+  random: () => number,
 ): ClosingRun {
   const stderrFile = path.join(t.dir, `${runId}.stderr.log`);
   const errFd = fs.openSync(stderrFile, 'w');
@@ -62,8 +63,16 @@ function startClosing(
   fs.closeSync(errFd);
   child.stdin!.on('error', () => undefined);
   child.stdin!.end(inputXml(t.input(params)));
+  // A busy reader, as splunkd is while it parses and indexes: it stops reading for a few
+  // milliseconds now and then, so the pipe is often full when it goes away.
   const chunks: Buffer[] = [];
-  reader.on('data', (c: Buffer) => chunks.push(c));
+  reader.on('data', (c: Buffer) => {
+    chunks.push(c);
+    if (random() < 0.5) {
+      reader.pause();
+      setTimeout(() => reader.resume(), 1 + Math.floor(random() * 30));
+    }
+  });
   reader.on('error', () => undefined);
   return {
     child,
@@ -92,6 +101,8 @@ export interface CloseReport {
   notExited: string[];
   /** A few of the missing records (stream and first two lines), to explain a failure. */
   missingSample: string[];
+  /** Runs whose stderr shows a crash instead of an orderly stop (each a failure). */
+  crashed: string[];
 }
 
 const CAPACITY_LINE = /stdout capacity: .* capacity_bytes=(\d+)/;
@@ -146,8 +157,9 @@ export async function closeRepeatedly(options: {
   let byBytes = 0;
   let byTime = 0;
   const notExited: string[] = [];
+  const crashed: string[] = [];
   for (let i = 0; i < options.closes; i++) {
-    const run = startClosing(transport, t, params, `close-${transport}-${i}`);
+    const run = startClosing(transport, t, params, `close-${transport}-${i}`, random);
     if (random() < 0.5) {
       byBytes++;
       const limit = Math.floor(random() * 900_000);
@@ -165,6 +177,9 @@ export async function closeRepeatedly(options: {
       run.child.kill('SIGKILL');
       await run.exited;
     }
+    // An orderly stop says why; an unhandled rejection (EPIPE while discovery slept) is a crash.
+    if (/unhandled rejection|uncaught exception/.test(run.stderr()))
+      crashed.push(`close-${transport}-${i}`);
     const m = CAPACITY_LINE.exec(run.stderr());
     if (m) capacityBytes = Number(m[1]);
     take(run.received().toString('utf8'), i);
@@ -196,6 +211,7 @@ export async function closeRepeatedly(options: {
       missingSample.push(key.replace('\u0000', ' ').split('\n').slice(0, 2).join(' | '));
   return {
     missingSample,
+    crashed,
     closes: options.closes,
     closedAfterBytes: byBytes,
     closedAfterTime: byTime,
