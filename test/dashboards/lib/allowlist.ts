@@ -40,6 +40,8 @@ export const SPLUNK_BUILTIN_FIELDS = [
   'timeendpos',
   'earliest',
   'latest',
+  '_index_earliest',
+  '_index_latest',
   // Splunk's own extractions for its splunkd sourcetype (index=_internal).
   'component',
   'log_level',
