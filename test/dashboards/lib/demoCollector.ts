@@ -40,7 +40,7 @@ const REGION = 'us-east-1';
 const INPUT = 'prod';
 const HEALTH_INTERVAL = 300;
 /** The input's max_requests_per_second for its account and region, shared by both groups. */
-const BUDGET = 10;
+const BUDGET = 1;
 
 function origin(logGroup: string): EventOrigin {
   return {

@@ -205,7 +205,7 @@ function readCommand(segment: string, isSearch: boolean, r: Reader): void {
     }
     case 'rename':
       for (const pair of splitTopLevel(text, ',')) {
-        const p = /^\s*(\S+)\s+as\s+(\S+)\s*$/i.exec(pair);
+        const p = /^\s*("[^"]+"|\S+)\s+as\s+("[^"]+"|\S+)\s*$/i.exec(pair);
         if (!p) throw new Error(`rename: cannot read "${pair.trim()}"`);
         const from = unquote(p[1] as string);
         if (!from.includes('*')) r.use(from, 'rename');

@@ -155,7 +155,7 @@ export function matchSearch(
   const compareMatch = (t: Tok): boolean => {
     if (t.op === '=') return valueMatch(t.field!, t.v);
     const vals = field(t.field!);
-    if (!vals) return false;
+    if (!vals || !vals.length) return false;
     if (t.op === '!=')
       return !vals.some((v) => globMatch(t.v, v, { slashStops: false, caseInsensitive: true }));
     return vals.some((v) => {

@@ -6,7 +6,7 @@
  * the others are null.
  */
 import { formatNumber } from '../evalExpr';
-import { first, numberOf, unquote, type Row } from './lex';
+import { first, numberOf, present, unquote, type Row } from './lex';
 
 export interface Aggregation {
   fn: string;
@@ -73,7 +73,7 @@ export function aggregate(agg: Aggregation, rows: Row[], spanSeconds?: number): 
   const num = (n: number) => [formatNumber(n)];
   switch (fn) {
     case 'count':
-      return [String(rows.filter((r) => r.has(field!)).length)];
+      return [String(rows.filter((r) => present(r, field!)).length)];
     case 'dc':
       return [String(new Set(vals).size)];
     case 'sum':
@@ -101,7 +101,7 @@ export function aggregate(agg: Aggregation, rows: Row[], spanSeconds?: number): 
       return vals.length ? vals.slice(0, 100) : null;
     case 'first':
     case 'last': {
-      const having = rows.filter((r) => r.has(field!));
+      const having = rows.filter((r) => present(r, field!));
       const row = fn === 'first' ? having[0] : having[having.length - 1];
       return row ? [...row.get(field!)!] : null;
     }
@@ -110,7 +110,7 @@ export function aggregate(agg: Aggregation, rows: Row[], spanSeconds?: number): 
       let best: Row | undefined;
       let bestTime = 0;
       for (const r of rows) {
-        if (!r.has(field!)) continue;
+        if (!present(r, field!)) continue;
         const t = numberOf(first(r, '_time')) ?? 0;
         if (!best || (fn === 'earliest' ? t < bestTime : t >= bestTime)) {
           best = r;

@@ -6,7 +6,17 @@
  */
 import { evaluate, parseEval, toFieldValues, truthy } from '../evalExpr';
 import { matchSearch } from '../searchLang';
-import { first, matchFields, numberOf, options, splitTop, unquote, words, type Row } from './lex';
+import {
+  first,
+  matchFields,
+  numberOf,
+  options,
+  present,
+  splitTop,
+  unquote,
+  words,
+  type Row,
+} from './lex';
 import { spanSeconds } from './time';
 
 export interface CommandContext {
@@ -70,13 +80,14 @@ export function fillnullCommand(args: string, rows: Row[]): Row[] {
   const fields = rest.length
     ? rest
     : [...new Set(rows.flatMap((r) => [...r.keys()]))].filter((f) => !f.startsWith('_'));
-  for (const row of rows) for (const f of fields) if (!row.has(f)) row.set(f, [value]);
+  for (const row of rows) for (const f of fields) if (!present(row, f)) row.set(f, [value]);
   return rows;
 }
 
-function reorder(row: Row, names: string[]): Row {
+/** The row's fields in the given order; `keepEmpty`: a missing field stays as a null column. */
+function reorder(row: Row, names: string[], keepEmpty = false): Row {
   const out: Row = new Map();
-  for (const n of names) if (row.has(n)) out.set(n, row.get(n)!);
+  for (const n of names) if (present(row, n) || keepEmpty) out.set(n, row.get(n) ?? []);
   return out;
 }
 
@@ -97,7 +108,9 @@ export function fieldsCommand(args: string, rows: Row[]): Row[] {
 
 export function tableCommand(args: string, rows: Row[]): Row[] {
   const patterns = words(args.replace(/,/g, ' ')).map(unquote);
-  return rows.map((row) => reorder(row, matchFields(patterns, row.keys())));
+  // table shows every column it names, in its order, even where a row has no value.
+  const names = matchFields(patterns, new Set(rows.flatMap((r) => [...r.keys()])));
+  return rows.map((row) => reorder(row, names, true));
 }
 
 export function renameCommand(args: string, rows: Row[]): Row[] {
@@ -127,7 +140,7 @@ export function dedupCommand(args: string, rows: Row[]): Row[] {
   if (list.some((w) => w.includes('='))) throw new Error(`dedup options not modelled: ${args}`);
   const seen = new Set<string>();
   return rows.filter((row) => {
-    const key = list.map((f) => row.get(f)?.join('\u0000'));
+    const key = list.map((f) => (present(row, f) ? row.get(f)!.join('\u0000') : undefined));
     // keepempty=false (the default): an event without one of the fields is dropped.
     if (key.some((k) => k === undefined)) return false;
     const k = JSON.stringify(key);

@@ -105,6 +105,9 @@ export function commandOf(segment: string): { command: string; args: string } {
 
 export const first = (row: Row, field: string): string | undefined => row.get(field)?.[0];
 
+/** Whether a row has a value for a field (`table` keeps a column as an empty list: null). */
+export const present = (row: Row, field: string): boolean => (row.get(field)?.length ?? 0) > 0;
+
 export function numberOf(v: string | undefined): number | null {
   if (v === undefined || !/^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$/.test(v)) return null;
   return Number(v);

@@ -13,7 +13,7 @@ import {
   type Aggregation,
 } from './aggregate';
 import type { CommandContext } from './commands';
-import { first, numberOf, options, words, type Row } from './lex';
+import { first, numberOf, options, present, words, type Row } from './lex';
 import { spanSeconds } from './time';
 
 function byFields(rest: string[], command: string): string[] {
@@ -147,13 +147,15 @@ function seriesOf(row: Row, split: string, kept: Set<string>, o: SplitOptions): 
   return o.useother ? 'OTHER' : null;
 }
 
+/** Each series' total, to rank the series (a rate ranks like the sum it comes from). */
 function splitTotals(rows: Row[], split: string, agg: Aggregation): Map<string, number> {
+  const ranking = agg.fn === 'per_minute' ? { ...agg, fn: 'sum' } : agg;
   const totals = new Map<string, number>();
   for (const [, g] of groups(
-    rows.map((r) => (r.has(split) ? r : new Map([...r, [split, ['NULL']]]))),
+    rows.map((r) => (present(r, split) ? r : new Map([...r, [split, ['NULL']]]))),
     [split],
   ))
-    totals.set(g.key[0]!, numberOf(aggregate(agg, g.rows)?.[0]) ?? 0);
+    totals.set(g.key[0]!, numberOf(aggregate(ranking, g.rows)?.[0]) ?? 0);
   return totals;
 }
 
@@ -192,12 +194,10 @@ export function chartCommand(args: string): (rows: Row[]) => Row[] {
     if (hasOther) names.push('OTHER');
     return xs.map(({ key, rows: g }) => {
       const out: Row = new Map([[over, [key[0]!]]]);
+      // Every series is a column of every row; a cell without events is null.
       for (const name of names) {
-        const v = aggregate(
-          agg,
-          g.filter((r) => seriesOf(r, split, kept, o) === name),
-        );
-        if (v && (agg.fn !== 'count' || v[0] !== '0')) out.set(name, v);
+        const members = g.filter((r) => seriesOf(r, split, kept, o) === name);
+        out.set(name, (members.length ? aggregate(agg, members) : null) ?? []);
       }
       return out;
     });
@@ -236,7 +236,7 @@ export function timechartCommand(args: string, ctx: CommandContext): (rows: Row[
         const agg = split ? aggs[0]! : aggs[i]!;
         const members = split ? g.filter((r) => seriesOf(r, split, kept, o) === name) : g;
         const v = members.length ? aggregate(agg, members, span) : emptyValue(agg);
-        if (v) out.set(name, v);
+        out.set(name, v ?? []);
       });
       out.set('_span', [String(span)]);
       return out;
