@@ -5,7 +5,7 @@
  * range, must find the records behind what was clicked: as many as the tile or row counts where it
  * counts them.
  */
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import type { Row } from '../extraction/harness/spl';
 import { answersFor, results } from './lib/answers';
 import { DEMO_NOW, demoEvents } from './lib/demo';
@@ -76,24 +76,35 @@ afterAll(async () => {
 const opened = (page: Page) =>
   page.evaluate(() => (window as unknown as { opened: string[] }).opened);
 
-/** Clicks what a user would click: a tile's value, a table's first row, a chart's first mark. */
+/** Clicks what a user would click: a tile's value, a table's first row, a chart's mark. */
 async function clickPanel(page: Page, id: string, type: string): Promise<void> {
   const panel = `[data-test="viz-item"][data-id="${id}"]`;
   await page.mouse.move(0, 0); // away from the last chart, so no tooltip lies over this one
   if (type === 'splunk.singlevalue') return page.click(`${panel} [data-test="majorValue"]`);
   if (type === 'splunk.table') return page.locator(`${panel} [data-test="cell"]`).first().click();
-  // A mark on the edge of the plot (a zero on a line) takes no click: take one inside it, and
-  // point the mouse at it first (a line's markers answer to the hovered point).
+  // The mouse only reaches what is on screen.
+  await page.locator(panel).scrollIntoViewIfNeeded();
+  // A mark on the edge of the plot (a zero on a line) takes no click: take one inside it, on a
+  // line the highest one.
   const plot = await page.locator(`${panel} .highcharts-plot-background`).boundingBox();
+  const marks: { point: Locator; x: number; y: number }[] = [];
   for (const point of await page.locator(`${panel} .highcharts-point`).all()) {
     const box = await point.boundingBox();
     if (!plot || !box || box.width < 1 || box.height < 1) continue;
     const [x, y] = [box.x + box.width / 2, box.y + box.height / 2];
     if (y < plot.y + 2 || y > plot.y + plot.height - 3) continue;
     if (type !== 'splunk.line') return point.click({ force: true });
-    await page.mouse.move(x - 3, y);
-    await page.mouse.move(x, y);
-    return page.mouse.click(x, y);
+    marks.push({ point, x, y });
+  }
+  const top = marks.sort((a, b) => a.y - b.y)[0];
+  if (top) {
+    // A line's markers answer to the hovered point: point at it, and wait until the chart says so.
+    await page.mouse.move(top.x - 3, top.y);
+    await page.mouse.move(top.x, top.y);
+    await page
+      .waitForSelector(`${panel} .highcharts-point-hover`, { timeout: 5_000 })
+      .catch(() => undefined);
+    return page.mouse.click(top.x, top.y);
   }
   throw new Error(`${id}: no chart mark to click`);
 }
