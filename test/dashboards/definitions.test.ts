@@ -42,8 +42,8 @@ function validate(definition: Definition): unknown {
   return validator.validate(migrated.definition as never);
 }
 
-/** Tokens a drilldown (event handler) gets from the clicked row or point. */
-const DRILLDOWN_TOKEN = /^(row|click|value|name|trellis)\./;
+/** Tokens a drilldown (event handler) gets from the clicked row or point (`name`: its series). */
+const DRILLDOWN_TOKEN = /^((row|click|value|name|trellis)\.|name$|value$)/;
 
 it('finds both dashboards, Dashboard Studio (version 2), dark, with a label', () => {
   expect(views.map((v) => v.name)).toEqual([

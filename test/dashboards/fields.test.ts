@@ -4,7 +4,7 @@
  * is read from the conf files at run time (lib/allowlist.ts), so a renamed extraction breaks this
  * test, and so does a misspelled field in a search.
  */
-import { buildAllowList } from './lib/allowlist';
+import { buildAllowList, collectorJsonKeys, PENDING_COLLECTOR_FIELDS } from './lib/allowlist';
 import { dashboardSearches, savedSearches } from './lib/searches';
 import { expressionFields, unknownFields, type SplContext } from './lib/spl';
 
@@ -36,6 +36,12 @@ describe('the allow-list comes from the app files', () => {
   });
 });
 
+it('the collector fields the dashboards await from issue 11 are not written yet (else drop them from the list)', () => {
+  const written = new Set(collectorJsonKeys());
+  expect(written.size).toBeGreaterThan(10);
+  expect(PENDING_COLLECTOR_FIELDS.filter((f) => written.has(f))).toEqual([]);
+});
+
 describe('searches use known fields', () => {
   it('finds the searches of both dashboards and of savedsearches.conf', () => {
     expect(
@@ -57,7 +63,7 @@ describe('searches use known fields', () => {
       if (start.startsWith('index=_internal')) continue;
       expect([
         s.where,
-        /^`(cloudhsm_audit|cloudhsm_collector|cloudhsm_certstore)`/.test(start),
+        /^\(?`(cloudhsm_audit|cloudhsm_collector|cloudhsm_certstore)`/.test(start),
       ]).toEqual([s.where, true]);
     }
   });
@@ -74,7 +80,7 @@ describe('the field checker can fail', () => {
     expect(base).toBeDefined();
     const misspelled = (base?.spl ?? '').replace('in(user_role,', 'in(user_rol,');
     expect(misspelled).not.toBe(base?.spl);
-    expect(unknownFields(misspelled, context)).toEqual([{ field: 'user_rol', command: 'where' }]);
+    expect(unknownFields(misspelled, context)).toEqual([{ field: 'user_rol', command: 'eval' }]);
   });
 
   it('reports misspellings in search terms, where, eval and table', () => {

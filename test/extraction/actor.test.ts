@@ -190,24 +190,26 @@ const view = (out: Row[]): (string | null)[][] =>
 test('actor of each record, newest first, from the login that opened its session on its HSM', () => {
   const out = runSpl('`cloudhsm_audit` | `cloudhsm_actor`', input);
   expect(view(out)).toEqual([
-    // B's session 0x1 is still open: A's logout does not end it
-    [B, '0x2', 'CN_CHANGE_PSWD', 'admin', 'CN_CRYPTO_OFFICER', 'CO', 'admin'],
+    // B's session 0x1 is still open: A's logout does not end it. CIM Change: the account changed
+    // is `user`, who changed it `src_user`.
+    [B, '0x2', 'CN_CHANGE_PSWD', 'admin', 'CN_CRYPTO_OFFICER', 'CO', 'carol', 'admin'],
     // A's session 0x1 was closed by the logout: nobody to attribute
-    [A, '0x8', 'CN_DELETE_USER', null, null, null, null],
+    [A, '0x8', 'CN_DELETE_USER', null, null, null, 'alice', null],
     // a logout names its own user
-    [A, '0x7', 'CN_LOGOUT', 'admin', 'CN_CRYPTO_OFFICER', 'CO', 'admin'],
+    [A, '0x7', 'CN_LOGOUT', 'admin', 'CN_CRYPTO_OFFICER', 'CO', 'admin', null],
     // key sync on B runs in B's session 0x1 (admin), not A's 0x2 (bob)
-    [B, '0x1', 'CN_INSERT_MASKED_OBJECT_USER', 'admin', 'CN_CRYPTO_OFFICER', 'CO', null],
-    [A, '0x6', 'CN_EXTRACT_MASKED_OBJECT_USER', 'bob', 'CN_CRYPTO_USER', 'CU', null],
-    // same second as the login: the sequence number puts the login first
-    [A, '0x5', 'CN_GENERATE_KEY', 'bob', 'CN_CRYPTO_USER', 'CU', 'bob'],
-    [A, '0x4', 'CN_LOGIN', 'bob', 'CN_CRYPTO_USER', 'CU', 'bob'],
+    [B, '0x1', 'CN_INSERT_MASKED_OBJECT_USER', 'admin', 'CN_CRYPTO_OFFICER', 'CO', null, null],
+    [A, '0x6', 'CN_EXTRACT_MASKED_OBJECT_USER', 'bob', 'CN_CRYPTO_USER', 'CU', null, null],
+    // same second as the login: the sequence number puts the login first; a key change's user is
+    // who made it
+    [A, '0x5', 'CN_GENERATE_KEY', 'bob', 'CN_CRYPTO_USER', 'CU', 'bob', null],
+    [A, '0x4', 'CN_LOGIN', 'bob', 'CN_CRYPTO_USER', 'CU', 'bob', null],
     // after only a failed login on 0x2, the key generation has no actor
-    [A, '0x3', 'CN_GENERATE_KEY', null, null, null, null],
-    [A, '0x2', 'CN_LOGIN', 'eve', 'CN_CRYPTO_USER', 'CU', 'eve'],
-    [A, '0x1', 'CN_CREATE_USER', 'admin', 'CN_CRYPTO_OFFICER', 'CO', 'admin'],
-    [B, '0x0', 'CN_LOGIN', 'admin', 'CN_CRYPTO_OFFICER', 'CO', 'admin'],
-    [A, '0x0', 'CN_LOGIN', 'admin', 'CN_CRYPTO_OFFICER', 'CO', 'admin'],
+    [A, '0x3', 'CN_GENERATE_KEY', null, null, null, null, null],
+    [A, '0x2', 'CN_LOGIN', 'eve', 'CN_CRYPTO_USER', 'CU', 'eve', null],
+    [A, '0x1', 'CN_CREATE_USER', 'admin', 'CN_CRYPTO_OFFICER', 'CO', 'bob', 'admin'],
+    [B, '0x0', 'CN_LOGIN', 'admin', 'CN_CRYPTO_OFFICER', 'CO', 'admin', null],
+    [A, '0x0', 'CN_LOGIN', 'admin', 'CN_CRYPTO_OFFICER', 'CO', 'admin', null],
   ]);
 });
 
@@ -220,7 +222,9 @@ test('the macro leaves no helper fields and keeps the affected user in object', 
     user_name: 'bob',
     user_role: 'CU',
     actor_user_name: 'admin',
-    user: 'admin',
+    user: 'bob',
+    src_user: 'admin',
+    src_user_name: 'admin',
   });
 });
 
@@ -237,7 +241,7 @@ test('records without hsm_id (Lambda to HEC path) get no actor', () => {
   );
   const out = runSpl('`cloudhsm_audit` | `cloudhsm_actor`', lambda);
   expect(view(out)).toEqual([
-    [null, '0x1', 'CN_CREATE_USER', null, null, null, null],
-    [null, '0x0', 'CN_LOGIN', 'admin', 'CN_CRYPTO_OFFICER', 'CO', 'admin'],
+    [null, '0x1', 'CN_CREATE_USER', null, null, null, 'bob', null],
+    [null, '0x0', 'CN_LOGIN', 'admin', 'CN_CRYPTO_OFFICER', 'CO', 'admin', null],
   ]);
 });

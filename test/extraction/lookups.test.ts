@@ -119,6 +119,7 @@ test('unknown opcode, user type and response code show as "unknown"; absent inpu
   });
   expect(plain(none!.fields)).toEqual({
     session_handle: '0x1',
+    session_id: '0x1',
     app: 'aws:cloudhsm',
     vendor_product: 'AWS CloudHSM',
   });

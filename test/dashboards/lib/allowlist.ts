@@ -40,6 +40,8 @@ export const SPLUNK_BUILTIN_FIELDS = [
   'timeendpos',
   'earliest',
   'latest',
+  '_index_earliest',
+  '_index_latest',
   // Splunk's own extractions for its splunkd sourcetype (index=_internal).
   'component',
   'log_level',
@@ -133,6 +135,25 @@ function collectorJsonKeys(): string[] {
   return [...keys];
 }
 
+/**
+ * Keys issue 11 (the collector work done alongside this) adds to the collector's events: the
+ * health event's calls per API and request rates, and the clock_skew finding. The dashboards are
+ * built against them; they count as known until src/collector/collectorEvents.ts writes them, and
+ * fields.test.ts fails once it does, so this list goes then.
+ */
+export const PENDING_COLLECTOR_FIELDS = [
+  'get_log_events_calls',
+  'describe_log_streams_calls',
+  'describe_log_groups_calls',
+  'requests_per_second',
+  'budget_requests_per_second',
+  'record_time',
+  'ingestion_time',
+  'skew_seconds',
+];
+
+export { collectorJsonKeys };
+
 export interface AllowList {
   fields: Set<string>;
   macros: Map<string, string>;
@@ -188,6 +209,7 @@ export function buildAllowList(): AllowList {
   for (const file of lookupFiles())
     csvHeader(file).forEach((f) => add(f, path.relative(REPO, file)));
   collectorJsonKeys().forEach((f) => add(f, 'src/collector/collectorEvents.ts (JSON keys)'));
+  PENDING_COLLECTOR_FIELDS.forEach((f) => add(f, 'issue 11, not yet in collectorEvents.ts'));
 
   const macros = new Map<string, string>();
   for (const stanza of readConf('default/macros.conf')) {

@@ -40,6 +40,11 @@ export async function panelStates(page: Page) {
       ),
       message: item.querySelector('[data-test="dashboard-message"]')?.textContent ?? '',
       cells: item.querySelectorAll('[data-test="cell"]').length,
+      firstCell: (item.querySelector('[data-test="cell"]')?.textContent ?? '').trim(),
+      /** Series names and category labels: what a chart says it shows. */
+      legend: [...item.querySelectorAll('.highcharts-legend, .highcharts-xaxis-labels')]
+        .map((e) => e.textContent ?? '')
+        .join(' '),
       majorValue: item.querySelector('[data-test="majorValue"]')?.textContent ?? '',
       graphics: item.querySelectorAll('.highcharts-point, .highcharts-graph').length,
       text: (item.textContent ?? '').trim().length,

@@ -27,7 +27,10 @@ export function dashboardSearches(): ShippedSearch[] {
         (s) => /\.eventHandlers\[\d+\]\.options\.url$/.test(s.at) && s.text.includes('search?q='),
       )
       .map((s) => {
-        const url = substitute(s.text, values).replace(/\$row\.[\w.]+?\.value\|u\$/g, 'clicked');
+        const url = substitute(s.text, values).replace(
+          /\$(row\.[\w.]+?\.value|name|value)\|u\$/g,
+          'clicked',
+        );
         const q = new URL(url, 'https://splunk.invalid').searchParams.get('q') ?? '';
         return { where: `${view.name} ${s.at} (drilldown)`, spl: q.replace(/^search\s+/, '') };
       });

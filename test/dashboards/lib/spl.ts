@@ -57,7 +57,8 @@ interface Reader {
   replace(fields: Iterable<string>): void;
   dynamic(): void;
   available: Available;
-  subsearch(spl: string, startsWithSearch: boolean): void;
+  /** Reads a subsearch; `merge`: the fields it ends with exist after it (appendpipe, append). */
+  subsearch(spl: string, startsWithSearch: boolean, merge?: boolean): void;
 }
 
 /** Options (`name=value`) at the head of a command's arguments; returns the rest. */
@@ -204,7 +205,7 @@ function readCommand(segment: string, isSearch: boolean, r: Reader): void {
     }
     case 'rename':
       for (const pair of splitTopLevel(text, ',')) {
-        const p = /^\s*(\S+)\s+as\s+(\S+)\s*$/i.exec(pair);
+        const p = /^\s*("[^"]+"|\S+)\s+as\s+("[^"]+"|\S+)\s*$/i.exec(pair);
         if (!p) throw new Error(`rename: cannot read "${pair.trim()}"`);
         const from = unquote(p[1] as string);
         if (!from.includes('*')) r.use(from, 'rename');
@@ -215,6 +216,12 @@ function readCommand(segment: string, isSearch: boolean, r: Reader): void {
       const inner = /^\s*(?:\[([\s\S]*)\])\s*$/.exec(text);
       if (!inner) throw new Error('appendpipe: expected [ subpipeline ]');
       r.subsearch(inner[1] as string, false);
+      return;
+    }
+    case 'append': {
+      const inner = /^\s*(?:\[([\s\S]*)\])\s*$/.exec(text);
+      if (!inner) throw new Error('append: expected [ subsearch ]');
+      r.subsearch(inner[1] as string, true, true);
       return;
     }
     case 'head':
@@ -281,13 +288,13 @@ function readPipeline(
     dynamic() {
       available = { kind: 'dynamic' };
     },
-    subsearch(inner, startsWithSearch) {
+    subsearch(inner, startsWithSearch, merge = !startsWithSearch) {
       // A `[search ...]` subsearch runs on its own events; an appendpipe on the results so far.
       const start: Available = startsWithSearch ? { kind: 'raw', created: new Set() } : available;
       const result = readPipeline(inner, context, start, startsWithSearch);
       problems.push(...result.problems);
-      if (startsWithSearch) return;
-      // Fields an appendpipe creates may be used after it.
+      if (!merge) return;
+      // Fields an appendpipe or append creates may be used after it.
       if (result.available.kind === 'set') result.available.fields.forEach((f) => reader.create(f));
       if (result.available.kind === 'raw')
         result.available.created.forEach((f) => reader.create(f));

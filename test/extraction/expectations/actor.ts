@@ -7,4 +7,5 @@ export const ACTOR_COLUMNS = [
   'actor_user_type',
   'actor_user_role',
   'user',
+  'src_user',
 ];

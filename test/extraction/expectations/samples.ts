@@ -22,6 +22,8 @@ export const ORIGIN: Expected = {
   cluster_id: 'cluster-likphkxygsn',
   hsm_id: 'hsm-nwbbiqbj4jk',
   dest: 'hsm-nwbbiqbj4jk',
+  dvc: 'hsm-nwbbiqbj4jk',
+  vendor_region: 'us-east-1',
 };
 
 const CONSTANT: Expected = {
@@ -60,8 +62,10 @@ function head(
     opcode,
     opcode_code,
     signature: opcode,
+    signature_id: opcode_code,
     command: opcode,
     session_handle,
+    session_id: session_handle,
   };
 }
 
@@ -94,29 +98,38 @@ const keys = (priv: string, pub: string): Expected => ({
   priv_secret_key_handle: priv,
   public_key_handle: pub,
 });
+/** A successful change: CIM Change's result and result_id are the HSM's response. */
+const CHANGED: Expected = { result: 'SUCCESS', result_id: '0' };
 const keyChange = (action: string, handle: string): Expected => ({
+  ...CHANGED,
   action,
   change_type: 'AAA',
   object_category: 'cryptographic_key',
   object: handle,
   object_id: handle,
 });
+/** CIM Change: for an account change, `user` is the account changed. */
 const userChange = (action: string, object: string): Expected => ({
+  ...CHANGED,
+  user: object,
   action,
   change_type: 'AAA',
   object_category: 'user',
   object,
 });
-const loginOk = (user: string): Expected => ({ action: 'success', user });
+const LOGIN_CIM: Expected = { authentication_service: 'AWS CloudHSM' };
+const loginOk = (user: string): Expected => ({ ...LOGIN_CIM, action: 'success', user });
 const loginFailed = (
   user: string,
   code: string,
   message: string,
   description: string,
 ): Expected => ({
+  ...LOGIN_CIM,
   action: 'failure',
   user,
   reason: message,
+  reason_id: code,
   response_code: code,
   response_status: 'ERROR',
   response_message: message,

@@ -1,8 +1,10 @@
 /**
- * The slice of the Splunk search language that eventtypes.conf and the base of the macros use:
+ * The slice of the Splunk search language that eventtypes.conf and the app's searches use:
  * `field=value` / `field="value"` (value may hold `*` wildcards; values compare case-insensitively,
- * as in Splunk), `field IN ("a", "b")`, `eventtype=name`, AND (implicit), OR, NOT and parentheses.
- * Anything else throws.
+ * as in Splunk; `field=*` means the field exists), `field!=value` (the field exists and differs),
+ * `field<n` / `<=` / `>` / `>=` (numbers compare as numbers), `field IN ("a", "b")`,
+ * `eventtype=name`, bare words and quoted phrases (matched in `_raw`, case-insensitively), AND
+ * (implicit), OR, NOT and parentheses. Anything else throws.
  */
 export type FieldValues = (field: string) => string[] | undefined;
 
@@ -47,7 +49,13 @@ export function globMatch(pattern: string, text: string, opts: GlobOptions): boo
   return reach[t.length] === true;
 }
 
-type Tok = { k: 'lp' | 'rp' | 'word' | 'cmp' | 'in'; v: string; field?: string; list?: string[] };
+type Tok = {
+  k: 'lp' | 'rp' | 'word' | 'cmp' | 'in' | 'term';
+  v: string;
+  field?: string;
+  op?: string;
+  list?: string[];
+};
 
 function tokenize(src: string): Tok[] {
   const toks: Tok[] = [];
@@ -85,20 +93,23 @@ function tokenize(src: string): Tok[] {
       i++;
       continue;
     }
+    if (c === '"') {
+      toks.push({ k: 'term', v: readValue() });
+      continue;
+    }
     let j = i;
     while (j < src.length && /[A-Za-z0-9_:.{}]/.test(src.charAt(j))) j++;
     const word = src.slice(i, j);
-    if (!word) throw new Error(`search syntax not modelled at: ${src.slice(i)}`);
-    i = j;
-    if (src.charAt(i) === '=') {
-      i++;
-      toks.push({ k: 'cmp', v: readValue(), field: word });
+    const op = /^(!=|<=|>=|=|<|>)/.exec(src.slice(j))?.[1];
+    if (word && op) {
+      i = j + op.length;
+      toks.push({ k: 'cmp', v: readValue(), field: word, op });
       continue;
     }
     // field IN (...)
-    let k = i;
+    let k = j;
     while (src.charAt(k) === ' ') k++;
-    if (src.startsWith('IN', k) && /[\s(]/.test(src.charAt(k + 2) ?? '')) {
+    if (word && src.startsWith('IN', k) && /[\s(]/.test(src.charAt(k + 2) ?? '')) {
       i = k + 2;
       while (src.charAt(i) === ' ') i++;
       if (src.charAt(i) !== '(') throw new Error('IN needs a list');
@@ -116,10 +127,14 @@ function tokenize(src: string): Tok[] {
       continue;
     }
     if (['AND', 'OR', 'NOT'].includes(word)) {
+      i = j;
       toks.push({ k: 'word', v: word });
       continue;
     }
-    throw new Error(`bare search terms are not modelled: ${word}`);
+    // A bare term: everything up to the next space or parenthesis.
+    const term = readValue();
+    if (!term) throw new Error(`search syntax not modelled at: ${src.slice(i)}`);
+    toks.push({ k: 'term', v: term });
   }
   return toks;
 }
@@ -136,6 +151,32 @@ export function matchSearch(
     const vals = field(f);
     if (!vals) return false;
     return vals.some((v) => globMatch(pattern, v, { slashStops: false, caseInsensitive: true }));
+  };
+  const compareMatch = (t: Tok): boolean => {
+    if (t.op === '=') return valueMatch(t.field!, t.v);
+    const vals = field(t.field!);
+    if (!vals || !vals.length) return false;
+    if (t.op === '!=')
+      return !vals.some((v) => globMatch(t.v, v, { slashStops: false, caseInsensitive: true }));
+    return vals.some((v) => {
+      const a = Number(v);
+      const b = Number(t.v);
+      const c =
+        Number.isFinite(a) && Number.isFinite(b) && v !== ''
+          ? a - b
+          : v < t.v
+            ? -1
+            : v > t.v
+              ? 1
+              : 0;
+      return t.op === '<' ? c < 0 : t.op === '<=' ? c <= 0 : t.op === '>' ? c > 0 : c >= 0;
+    });
+  };
+  const termMatch = (term: string): boolean => {
+    const raw = field('_raw')?.[0];
+    return (
+      raw !== undefined && globMatch(`*${term}*`, raw, { slashStops: false, caseInsensitive: true })
+    );
   };
   const parseOr = (): boolean => {
     let v = parseAnd();
@@ -168,7 +209,8 @@ export function matchSearch(
       if (toks[p++]?.k !== 'rp') throw new Error(`missing ) in ${src}`);
       return v;
     }
-    if (t.k === 'cmp') return valueMatch(t.field!, t.v);
+    if (t.k === 'cmp') return compareMatch(t);
+    if (t.k === 'term') return termMatch(t.v);
     if (t.k === 'in') return t.list!.some((x) => valueMatch(t.field!, x));
     throw new Error(`unexpected ${t.v} in ${src}`);
   };
