@@ -196,20 +196,17 @@ function healthEvents(sim: Simulation, rng: Rng): DemoEvent[] {
         duplicatesSkipped: inInterval.length - written,
         lagSeconds: spike || rng.int(2, 14),
         apiCalls,
+        getLogEventsCalls: getLogEvents,
+        describeLogStreamsCalls: describeStreams,
+        describeLogGroupsCalls: describeGroups,
+        requestsPerSecond: Number((apiCalls / HEALTH_INTERVAL).toFixed(3)),
+        budgetRequestsPerSecond: BUDGET,
         throttledCalls: throttled,
         errors,
         streams,
         openGaps: sim.gaps.filter((g) => g.logGroupName === cluster.logGroupName).length,
       };
-      out.push(
-        toDemo(healthEvent(origin(cluster.logGroupName), figures, t), {
-          get_log_events_calls: getLogEvents,
-          describe_log_streams_calls: describeStreams,
-          describe_log_groups_calls: describeGroups,
-          requests_per_second: Number((apiCalls / HEALTH_INTERVAL).toFixed(3)),
-          budget_requests_per_second: BUDGET,
-        }),
-      );
+      out.push(toDemo(healthEvent(origin(cluster.logGroupName), figures, t)));
     }
   });
   return out;
@@ -236,26 +233,18 @@ function errorAndSkewEvents(sim: Simulation): DemoEvent[] {
     ),
     ...skewed.map((r, i) =>
       toDemo(
-        {
-          time: String((ingested(r) + 4000) / 1000),
-          host: r.logStreamName,
-          source: o.source,
-          sourcetype: 'cloudhsm:audit:collector',
-          index: INDEX,
-          data: JSON.stringify({
+        noticeEvent(
+          o,
+          r.logStreamName,
+          {
             kind: 'clock_skew',
-            stream: r.logStreamName,
-            ...(i === 0 ? { sequence_no: r.seq } : {}),
-            record_time: new Date(r.timestamp + 95_000 + i * 20_000).toISOString(),
-            ingestion_time: new Date(r.timestamp).toISOString(),
-            skew_seconds: 95 + i * 20,
-            input: INPUT,
-            aws_region: REGION,
-            log_group: cluster.logGroupName,
-            cluster_id: cluster.clusterId,
-          }),
-        },
-        {},
+            sequenceNo: i === 0 ? (r.seq ?? undefined) : undefined,
+            timestampMs: r.timestamp + 95_000 + i * 20_000,
+            ingestionMs: r.timestamp,
+            skewSeconds: 95 + i * 20,
+          },
+          ingested(r) + 4000,
+        ),
       ),
     ),
   ];
