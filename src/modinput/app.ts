@@ -96,7 +96,7 @@ export async function runModularInput(
     watchSettings: deps.watchSettings,
     onTerminate: io.onTerminate,
     shutdownGraceMs: deps.shutdownGraceMs ?? 10_000,
-    outputCapacityBytes: deps.outputCapacity?.() ?? 0,
+    outputCapacity: deps.outputCapacity ?? (() => 0),
   });
 }
 

@@ -23,10 +23,13 @@ import type { EventSink, Logger, SplunkEvent } from '../collector/ports';
 import { ReadReceipts } from './readReceipts';
 import { escapeXmlText } from './xmlText';
 
+/** Smallest piece a chunk is cut into: fewer write calls for a tiny pipe. */
+const MIN_PIECE = 16 * 1024;
+
 export interface WriterOptions {
   /**
    * Bytes stdout can hold unread (see outputCapacity.ts); 0 when a write reaches the reader. A
-   * promise while it is being probed: until it settles no position counts as read.
+   * promise while it is being probed: nothing is written until it settles.
    */
   capacityBytes?: number | Promise<number>;
   /**
@@ -61,11 +64,9 @@ export class XmlEventWriter implements EventSink {
     this.receipts = new ReadReceipts();
     const capacity = options.capacityBytes ?? 0;
     if (typeof capacity === 'number') this.receipts.setCapacity(capacity);
-    else
-      void capacity.then((bytes) => {
-        this.receipts.setCapacity(bytes);
-        this.armIdlePush();
-      });
+    // Nothing is written before the capacity is known: a checkpoint could not advance past it,
+    // so whatever the reader took meanwhile would be written again after a restart.
+    else this.tail = capacity.then((bytes) => this.receipts.setCapacity(bytes));
     this.idlePushMs = options.idlePushMs ?? 1_000;
     // Without a listener an EPIPE 'error' event would crash the process instead of failing write().
     out.on('error', (err: NodeJS.ErrnoException) => this.fail(readerGone(err)));
@@ -185,12 +186,29 @@ export class XmlEventWriter implements EventSink {
     return next;
   }
 
-  private writeNow(chunk: string): Promise<void> {
-    if (this.broken) return Promise.reject(this.broken);
-    if (chunk === '') return Promise.resolve();
+  /**
+   * Writes a chunk in pieces of at most the output's capacity: a write's callback comes only once
+   * all of it is taken, so a large chunk would hold back the receipt of bytes the reader already
+   * has; in pieces, what a hard stop doubles stays within twice the capacity plus one slice.
+   */
+  private async writeNow(chunk: string): Promise<void> {
+    if (this.broken) throw this.broken;
+    if (chunk === '') return;
+    const capacity = this.receipts.capacityBytes;
+    const piece = capacity > 0 && Number.isFinite(capacity) ? Math.max(capacity, MIN_PIECE) : 0;
     const bytes = Buffer.byteLength(chunk, 'utf8');
+    if (piece === 0 || bytes <= piece) return this.writePiece(chunk, bytes);
+    const buffer = Buffer.from(chunk, 'utf8');
+    for (let at = 0; at < buffer.length; at += piece) {
+      const part = buffer.subarray(at, at + piece);
+      await this.writePiece(part, part.length);
+    }
+  }
+
+  private writePiece(data: string | Buffer, bytes: number): Promise<void> {
+    if (this.broken) return Promise.reject(this.broken);
     return new Promise((resolve, reject) => {
-      this.out.write(chunk, 'utf8', (err?: Error | null) => {
+      this.out.write(data, (err?: Error | null) => {
         if (err) {
           this.fail(readerGone(err as NodeJS.ErrnoException));
           reject(this.broken);

@@ -38,8 +38,11 @@ export interface RunModeOptions {
   onTerminate: (handler: (signal: string) => void) => () => void;
   /** How long the collector may take to stop after a signal before the stream is closed anyway. */
   shutdownGraceMs: number;
-  /** Bytes stdout can hold unread (or its probe): checkpoints wait for this many later bytes. */
-  outputCapacityBytes: number | Promise<number>;
+  /**
+   * Bytes stdout can hold unread (or the probe that finds out): checkpoints wait for this many
+   * later bytes. Called once the log level applies, so its log line follows the level.
+   */
+  outputCapacity: () => number | Promise<number>;
 }
 
 export async function runStanza(xml: string, opts: RunModeOptions): Promise<number> {
@@ -69,9 +72,6 @@ export async function runStanza(xml: string, opts: RunModeOptions): Promise<numb
     return 1;
   }
 
-  const writer = new XmlEventWriter(opts.stdout, stanza, logger, {
-    capacityBytes: opts.outputCapacityBytes,
-  });
   const controller = new AbortController();
   const unsubscribe = opts.onTerminate((signal) => {
     if (controller.signal.aborted) return;
@@ -82,6 +82,9 @@ export async function runStanza(xml: string, opts: RunModeOptions): Promise<numb
   try {
     // Before the collector starts, so DEBUG (when set) covers its first requests.
     await opts.watchSettings?.(doc.session, settings.signal).started;
+    const writer = new XmlEventWriter(opts.stdout, stanza, logger, {
+      capacityBytes: opts.outputCapacity(),
+    });
     await writer.open();
     logger.log('INFO', 'input starting', { stanza, regions: parsed.config.regions.join(',') });
     const outcome = await collectUntilStopped(

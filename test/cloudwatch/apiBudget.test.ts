@@ -71,8 +71,18 @@ describe('attachApiBudget', () => {
     await expect(get()).rejects.toThrow('boom');
     await client.send(new DescribeLogGroupsCommand({}));
 
-    expect(stats.for('/aws/cloudhsm/a')).toEqual({ apiCalls: 3, throttledCalls: 1, errors: 1 });
-    expect(stats.for('')).toEqual({ apiCalls: 1, throttledCalls: 0, errors: 0 });
+    expect(stats.for('/aws/cloudhsm/a')).toEqual({
+      apiCalls: 3,
+      throttledCalls: 1,
+      errors: 1,
+      byApi: { GetLogEvents: 3 },
+    });
+    expect(stats.for('')).toEqual({
+      apiCalls: 1,
+      throttledCalls: 0,
+      errors: 0,
+      byApi: { DescribeLogGroups: 1 },
+    });
     expect(taken).toHaveLength(4);
   });
 });

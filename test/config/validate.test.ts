@@ -27,6 +27,7 @@ describe('parseInputConfig defaults', () => {
       startPosition: { kind: 'time', epochMs: NOW - 7 * 86_400_000, text: '-7d' },
       pollIntervalSeconds: 10,
       lateEventWindowSeconds: 1800,
+      fullReadIntervalSeconds: 300,
       healthIntervalSeconds: 300,
       discoveryIntervalSeconds: 300,
     });
@@ -192,6 +193,7 @@ describe('numeric arguments', () => {
     const key = {
       poll_interval: 'pollIntervalSeconds',
       late_event_window: 'lateEventWindowSeconds',
+      full_read_interval: 'fullReadIntervalSeconds',
       health_interval: 'healthIntervalSeconds',
       discovery_interval: 'discoveryIntervalSeconds',
       max_requests_per_second: 'maxRequestsPerSecond',

@@ -1,7 +1,8 @@
 /**
  * A fake splunkd management port for tests: node:https with a self-signed certificate made by the
- * openssl CLI in a temp folder (or one issued by a test CA: testPki.ts), answering the documented JSON shapes of the conf and
- * storage/passwords endpoints, checking the Authorization header.
+ * openssl CLI in a temp folder (or one issued by a test CA: testPki.ts), answering the documented
+ * JSON shapes of the conf endpoints (accounts, the app's settings) and storage/passwords, checking
+ * the Authorization header.
  */
 
 import { execFileSync } from 'node:child_process';
@@ -20,6 +21,8 @@ export interface FakeSplunkdState {
   passwords: Record<string, string>;
   /** Status codes to answer before behaving normally, consumed one per request. */
   failNext: number[];
+  /** `[logging] log_level` of cloudhsm_audit_settings.conf; default INFO, as the app ships it. */
+  logLevel?: string;
 }
 
 export interface FakeSplunkd {
@@ -67,6 +70,7 @@ export function makeSelfSignedCert(): { key: string; cert: string } {
 
 const CONF_PREFIX = '/servicesNS/nobody/cloudhsm_audit/configs/conf-cloudhsm_audit_accounts/';
 const PASSWORD_PREFIX = '/servicesNS/nobody/cloudhsm_audit/storage/passwords/';
+const SETTINGS = '/servicesNS/nobody/cloudhsm_audit/configs/conf-cloudhsm_audit_settings/logging';
 
 function send(res: ServerResponse, status: number, body: unknown): void {
   res.writeHead(status, { 'Content-Type': 'application/json' });
@@ -90,6 +94,10 @@ export async function startFakeSplunkd(
       return send(res, 401, messages('call not properly authenticated'));
     if (url.searchParams.get('output_mode') !== 'json')
       return send(res, 400, messages('want output_mode=json'));
+    if (decoded === SETTINGS) {
+      const content = { log_level: state.logLevel ?? 'INFO', disabled: false };
+      return send(res, 200, { entry: [{ name: 'logging', content }] });
+    }
     if (decoded.startsWith(CONF_PREFIX)) {
       const content = state.accounts[decoded.slice(CONF_PREFIX.length)];
       if (!content) return send(res, 404, messages('Could not find object'));

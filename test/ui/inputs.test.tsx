@@ -64,6 +64,7 @@ test('creating an input posts its args, with the index chosen from the ones that
     start_position: '-7d',
     poll_interval: '10',
     late_event_window: '1800',
+    full_read_interval: '300',
     health_interval: '300',
     discovery_interval: '300',
     max_requests_per_second: '10',

@@ -177,6 +177,7 @@ test('an input read from splunkd gives back the same args', () => {
     start_position: '2026-01-31T08:00:00Z',
     poll_interval: '20',
     late_event_window: '1800',
+    full_read_interval: '300',
     health_interval: '300',
     discovery_interval: '300',
     max_requests_per_second: '5',
