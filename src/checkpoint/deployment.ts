@@ -35,8 +35,9 @@ export async function detectDeployment(
     try {
       return await rest.getJson(path, signal);
     } catch (err) {
-      if (signal?.aborted || (err instanceof SplunkdError && err.causeCode === 'ECONNREFUSED'))
-        throw err;
+      const refused = err instanceof SplunkdError && err.causeCode === 'ECONNREFUSED';
+      const answered = err instanceof SplunkdError && err.status === 503;
+      if (signal?.aborted || refused || answered) throw err;
       await new Promise((r) => setTimeout(r, 500));
       return rest.getJson(path, signal);
     }
@@ -55,7 +56,13 @@ export async function detectDeployment(
     const evidence = `server_roles=${roles.join(',') || '(none)'} instance_type=${instanceType || '(none)'}`;
     if (roles.some((r) => SHC_ROLES.includes(r))) return { kind: 'shc_member', evidence };
     if (instanceType === 'cloud') return { kind: 'cloud', evidence };
-    const member = await get('/services/shcluster/member/info?output_mode=json');
+    // 503 "not enabled" is the answer of a host outside a cluster: a status, not a failure.
+    const member = await get('/services/shcluster/member/info?output_mode=json').catch(
+      (err: unknown) => {
+        if (err instanceof SplunkdError && err.status !== undefined) return { status: err.status };
+        throw err;
+      },
+    );
     if (member.status === 200)
       return { kind: 'shc_member', evidence: `${evidence}; shcluster/member/info answered 200` };
     return { kind: 'other', evidence };

@@ -42,7 +42,7 @@ export interface KvWrite {
 export interface FakeKvOptions {
   /** Session key → the writer it stands for. */
   sessionKeys: Record<string, string>;
-  serverRoles?: string[];
+  serverRoles?: readonly string[];
   instanceType?: string;
   /** Whether shcluster/member/info answers 200. */
   shcMember?: boolean;
