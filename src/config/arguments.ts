@@ -231,10 +231,10 @@ export const ARGUMENTS: readonly ArgumentSpec[] = [
     name: 'run_only_one',
     title: 'Run on one search head cluster member only',
     description:
-      'Read by splunkd in a search head cluster: true runs the input on one member at a time and ' +
-      'moves it to another member when that one leaves the cluster. Keep true: the input collects ' +
-      'every record of the account once, and with the KV store a second copy would only wait for ' +
-      'the lease. Default true.',
+      "Read by splunkd in a search head cluster: true (Splunk's default) runs the input on one " +
+      'member only, and splunkd starts it on another member when that one goes down or the captain ' +
+      'changes. Keep true: the input collects every record of the account once; with the KV store ' +
+      'a second copy would only wait for the lease. Default true.',
     dataType: 'boolean',
     requiredOnCreate: false,
     requiredOnEdit: false,
