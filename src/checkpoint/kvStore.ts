@@ -14,15 +14,21 @@
  *   streams), so requests stay few however many streams commit; a commit that comes while none is
  *   under way goes out in the next turn of the event loop, gathering the commits of that turn.
  * - A failed save rejects every commit in it; the collector retries them (src/collector/delivery.ts).
+ * - A save that takes longer than SLOW_SAVE_MS (the KV store answers slowly) holds new slices back
+ *   (`prepare` waits for it): what is written but not checkpointed, which a `kill -9` would write
+ *   again, stays what one second of writing holds instead of growing with the KV store's delay.
  */
 
 import { createHash } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
 import { CheckpointError } from '../collector/errors';
 import type { CheckpointStore, PreparedCheckpoint } from '../collector/ports';
 import type { KvCollection, KvRecord } from '../splunkd/kvCollection';
 import { ENVELOPE_FORMAT, unwrap, wrap } from './envelope';
 
 export const CHECKPOINT_COLLECTION = 'cloudhsm_audit_checkpoints';
+/** A save under way longer than this holds new slices back until it ends. */
+export const SLOW_SAVE_MS = 1_000;
 
 /** Whether this process may read and write the input's checkpoints; throws when it may not. */
 export interface LeaseGuard {
@@ -66,7 +72,8 @@ export class KvCheckpointStore implements CheckpointStore {
   private loaded = false;
   /** Commits for the next save, by `_key`: a newer state of a key replaces the older one. */
   private queue = new Map<string, { record: KvRecord; waiters: Waiter[] }>();
-  private saving = false;
+  /** The save under way, and when it started (monotonic ms). */
+  private saving: { done: Promise<void>; sinceMs: number } | undefined;
   private scheduled = false;
   /** `batch_save` requests made, and records they carried: for the log and the benchmark. */
   readonly stats = { requests: 0, records: 0 };
@@ -119,6 +126,8 @@ export class KvCheckpointStore implements CheckpointStore {
   }
 
   async prepare<T>(key: string, state: T, nowMs: number): Promise<PreparedCheckpoint> {
+    while (this.saving && performance.now() - this.saving.sinceMs > SLOW_SAVE_MS)
+      await this.saving.done;
     this.lease.check();
     const record = checkpointRecord(this.input, key, state, nowMs);
     let done = false;
@@ -152,14 +161,13 @@ export class KvCheckpointStore implements CheckpointStore {
     this.scheduled = true;
     setImmediate(() => {
       this.scheduled = false;
-      void this.saveQueued();
+      this.saving = { done: this.saveQueued(), sinceMs: performance.now() };
     });
   }
 
   private async saveQueued(): Promise<void> {
     const batch = this.queue;
     this.queue = new Map();
-    this.saving = true;
     const waiters = [...batch.values()].flatMap((e) => e.waiters);
     try {
       this.lease.check();
@@ -171,7 +179,10 @@ export class KvCheckpointStore implements CheckpointStore {
     } catch (err) {
       for (const w of waiters) w.reject(err);
     } finally {
-      this.saving = false;
+      // Never before the caller has recorded this save as the one under way (a failed lease
+      // check gets here without having awaited anything).
+      await Promise.resolve();
+      this.saving = undefined;
       this.schedule();
     }
   }

@@ -113,6 +113,27 @@ test('commits that come while a save is under way go out together in the next on
   expect(await (await openStore()).load('stream|prod|b')).toEqual({ v: 4 });
 });
 
+test('a save slower than a second holds new slices back until it ends', async () => {
+  const store = await openStore();
+  kv.delayMs = 1_600;
+  try {
+    const started = Date.now();
+    const slow = (await store.prepare('stream|prod|a', { v: 1 }, 1)).commit();
+    // Under a second into the save, a slice is prepared at once.
+    await new Promise((r) => setTimeout(r, 300));
+    const quick = Date.now();
+    await store.prepare('stream|prod|b', { v: 1 }, 1);
+    expect(Date.now() - quick).toBeLessThan(200);
+    // Past a second, the next slice waits for the save.
+    await new Promise((r) => setTimeout(r, 900));
+    await store.prepare('stream|prod|c', { v: 1 }, 1);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1_550);
+    await slow;
+  } finally {
+    kv.delayMs = 0;
+  }
+});
+
 test('more than 1000 commits are split into batch_saves of at most 1000 records', async () => {
   const store = await openStore();
   const prepared = await Promise.all(
