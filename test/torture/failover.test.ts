@@ -15,7 +15,7 @@
 import seedrandom from 'seedrandom';
 import { generate } from '../../src/simulator';
 import { writesOutsideTheLease } from '../splunkd/fakeKvStore';
-import { openKvTorture, type HostRun, type KvTorture } from './support/hosts';
+import { openKvTorture, uncommittedBound, type HostRun, type KvTorture } from './support/hosts';
 import {
   LONG,
   checkIdentities,
@@ -28,10 +28,6 @@ import {
 
 const FAILOVERS = LONG ? 60 : 20;
 const LEASE_SECONDS = 3;
-/** Streams read at the same time (src/collector/run.ts) and records per slice (streamPoller.ts). */
-const PARALLEL_STREAMS = 4;
-const SLICE_SIZE = 500;
-const CAPACITY_LINE = /stdout capacity: .* capacity_bytes=(\d+)/;
 
 jest.setTimeout(LONG ? 3_600_000 : 280_000);
 
@@ -131,14 +127,7 @@ describe('torture: failover between two hosts sharing the KV store', () => {
     // Doubles, charged to the run that last wrote the record: it died with it uncommitted.
     const lastWriter = new Map<string, number>();
     const doubledBy = new Array<number>(holders.length).fill(0);
-    let smallestEvent = Number.POSITIVE_INFINITY;
-    let capacity = 0;
     holders.forEach((run, index) => {
-      const text = run.run.stdout();
-      for (const m of text.matchAll(/<event [\s\S]*?<\/event>/g))
-        if (m[0].includes('<sourcetype>aws:'))
-          smallestEvent = Math.min(smallestEvent, Buffer.byteLength(m[0]));
-      capacity = Math.max(capacity, Number(CAPACITY_LINE.exec(run.run.stderr())?.[1] ?? 0));
       for (const e of run.events()) {
         if (e.sourcetype === 'cloudhsm:audit:collector') continue;
         const key = `${e.host}\u0000${e.data}`;
@@ -152,7 +141,7 @@ describe('torture: failover between two hosts sharing the KV store', () => {
     const leaseInserts = k.kv.writes.filter(
       (w) => w.collection === 'cloudhsm_audit_leases' && w.op === 'insert',
     );
-    const bound = Math.ceil(capacity / smallestEvent) + PARALLEL_STREAMS * SLICE_SIZE;
+    const bound = uncommittedBound(holders);
     process.stdout.write(
       `failover torture: ${FAILOVERS} failovers (${overlapping} with the other host waiting, ${killedMidStream} kills mid-stream), ` +
         `${expected.length} records, missing ${report.missing}, unexpected ${report.unexpected}, doubled ${report.duplicated} ` +

@@ -12,6 +12,29 @@ import { parseStream, type StreamEvent } from '../../collector/support/collector
 import { startFakeKvSplunkd, type FakeKvSplunkd } from '../../splunkd/fakeKvStore';
 import { openTorture, startPiped, type PipedRun, type TortureSession } from './torture';
 
+/** Streams read at the same time (src/collector/run.ts) and records per slice (streamPoller.ts). */
+const PARALLEL_STREAMS = 4;
+const SLICE_SIZE = 500;
+const CAPACITY_LINE = /stdout capacity: .* capacity_bytes=(\d+)/;
+
+/**
+ * The bound RELIABILITY.md states for what one run can leave written but not checkpointed (what a
+ * `kill -9` makes the next run write again): what its stdout could hold unread, in records of the
+ * smallest size written, plus one slice per stream read at the same time.
+ */
+export function uncommittedBound(runs: readonly HostRun[]): number {
+  let capacity = 0;
+  let smallest = Number.POSITIVE_INFINITY;
+  for (const { run } of runs) {
+    capacity = Math.max(capacity, Number(CAPACITY_LINE.exec(run.stderr())?.[1] ?? 0));
+    for (const m of run.stdout().matchAll(/<event [\s\S]*?<\/event>/g))
+      if (m[0].includes('<sourcetype>aws:')) smallest = Math.min(smallest, Buffer.byteLength(m[0]));
+  }
+  if (capacity === 0 || !Number.isFinite(smallest))
+    throw new Error('no run reported its stdout capacity and wrote a record');
+  return Math.ceil(capacity / smallest) + PARALLEL_STREAMS * SLICE_SIZE;
+}
+
 export interface HostRun {
   host: string;
   /** The process as the KV store's write log names it. */
@@ -28,8 +51,8 @@ export interface HostRun {
 export interface KvTorture {
   t: TortureSession;
   kv: FakeKvSplunkd;
-  /** Starts `host`'s next process of the input. */
-  start(host: string, params?: Record<string, string>): HostRun;
+  /** Starts `host`'s next process of the input (or of input `name`). */
+  start(host: string, options?: { params?: Record<string, string>; name?: string }): HostRun;
   close(): Promise<void>;
 }
 
@@ -48,7 +71,7 @@ export async function openKvTorture(
   return {
     t,
     kv,
-    start: (host, extra = {}) => {
+    start: (host, { params: extra = {}, name: inputName } = {}) => {
       const writer = `${host}#${++runs}`;
       const sessionKey = `session-${host}-${runs}-0123456789`;
       keys[sessionKey] = writer;
@@ -57,6 +80,7 @@ export async function openKvTorture(
       const run = startPiped(
         {
           ...t.input({ ...params, ...extra }, undefined, checkpointDir),
+          ...(inputName ? { name: inputName } : {}),
           serverUri: kv.uri,
           sessionKey,
           serverHost: host,
