@@ -60,12 +60,14 @@ export async function openKvTorture(
   name: string,
   leaseSeconds: number,
   params: Record<string, string>,
+  /** What server/info says the hosts are: a search head cluster member unless told. */
+  serverRoles: readonly string[] = ['search_head', 'shc_member', 'kv_store'],
 ): Promise<KvTorture> {
   const t = await openTorture(name);
   const keys: Record<string, string> = {};
   const kv = await startFakeKvSplunkd({
     sessionKeys: keys,
-    serverRoles: ['search_head', 'shc_member', 'kv_store'],
+    serverRoles,
   });
   let runs = 0;
   return {
