@@ -47,6 +47,8 @@ interface StoreRun {
   checkpointWritesPerSecond: number;
   /** KV store only: records the batch_saves carried, and the lease's requests. */
   checkpointRecords?: number;
+  /** KV store only: the largest checkpoint record saved, in bytes of JSON. */
+  largestCheckpointBytes?: number;
   leaseRequests?: number;
   verified?: string;
 }
@@ -55,17 +57,29 @@ function log(line: string): void {
   process.stdout.write(`${line}\n`);
 }
 
-/** Records written and distinct (host, data) pairs in a finished stream file. */
+/** Records written and distinct (host, data) pairs in a finished stream file, read as it streams. */
 function verify(file: string): { total: number; distinct: number } {
-  const text = fs.readFileSync(file, 'utf8');
   const seen = new Set<string>();
   let total = 0;
-  for (const m of text.matchAll(
-    /<host>([^<]*)<\/host><source>[^<]*<\/source><sourcetype>aws:cloudwatch:cloudhsm[^<]*<\/sourcetype>(?:<index>[^<]*<\/index>)?<data>([\s\S]*?)<\/data>/g,
-  )) {
-    total++;
-    seen.add(`${m[1]}\u0000${createHash('sha1').update(m[2]!).digest('base64')}`);
+  const fd = fs.openSync(file, 'r');
+  const buf = Buffer.allocUnsafe(16 << 20);
+  let carry = '';
+  for (;;) {
+    const n = fs.readSync(fd, buf, 0, buf.length, null);
+    if (n === 0) break;
+    const text = carry + buf.toString('utf8', 0, n);
+    const last = text.lastIndexOf('</event>');
+    carry = last < 0 ? text : text.slice(last + 8);
+    for (const m of text
+      .slice(0, last < 0 ? 0 : last + 8)
+      .matchAll(
+        /<host>([^<]*)<\/host><source>[^<]*<\/source><sourcetype>aws:cloudwatch:cloudhsm[^<]*<\/sourcetype>(?:<index>[^<]*<\/index>)?<data>([\s\S]*?)<\/data>/g,
+      )) {
+      total++;
+      seen.add(`${m[1]}\u0000${createHash('sha1').update(m[2]!).digest('base64')}`);
+    }
   }
+  fs.closeSync(fd);
   return { total, distinct: seen.size };
 }
 
@@ -131,9 +145,11 @@ async function backlogRun(
     checkpointWritesPerSecond: checkpointWrites / seconds,
   };
   if (store === 'kvstore') {
-    result.checkpointRecords = kv.writes
+    const saved = kv.writes
       .filter((w) => w.op === 'batch_save' && w.docs[0]?.input === input.name)
-      .reduce((n, w) => n + w.docs.length, 0);
+      .flatMap((w) => w.docs);
+    result.checkpointRecords = saved.length;
+    result.largestCheckpointBytes = Math.max(...saved.map((d) => JSON.stringify(d).length));
     result.leaseRequests = during.filter((r) => r.path.includes('cloudhsm_audit_leases')).length;
   }
   if (check) {
@@ -188,7 +204,7 @@ export async function benchKvStore(options: { records: number; runs: number }): 
             `CPU ${res.cpuSecondsPerMillion.toFixed(2)} s per million, peak RSS ${res.peakRssMB.toFixed(1)} MB, ` +
             `checkpoint writes ${res.checkpointWrites} (${res.checkpointWritesPerSecond.toFixed(1)}/s)` +
             (res.checkpointRecords !== undefined
-              ? `, ${res.checkpointRecords} checkpoints in them, lease requests ${res.leaseRequests}`
+              ? `, ${res.checkpointRecords} checkpoints in them (largest ${res.largestCheckpointBytes} bytes), lease requests ${res.leaseRequests}`
               : '') +
             (res.verified ? `; ${res.verified}` : ''),
         );
