@@ -1,7 +1,9 @@
 /**
  * A fake splunkd management port for tests: node:https with a self-signed certificate made by the
  * openssl CLI in a temp folder (or one issued by a test CA: testPki.ts), answering the documented JSON shapes of the conf and
- * storage/passwords endpoints, checking the Authorization header.
+ * storage/passwords endpoints, checking the Authorization header. It also answers what every
+ * splunkd answers to a running input: `server/info` (a heavy forwarder's roles) and the app's log
+ * level (`INFO`).
  */
 
 import { execFileSync } from 'node:child_process';
@@ -66,6 +68,7 @@ export function makeSelfSignedCert(): { key: string; cert: string } {
 }
 
 const CONF_PREFIX = '/servicesNS/nobody/cloudhsm_audit/configs/conf-cloudhsm_audit_accounts/';
+const SETTINGS = '/servicesNS/nobody/cloudhsm_audit/configs/conf-cloudhsm_audit_settings/logging';
 const PASSWORD_PREFIX = '/servicesNS/nobody/cloudhsm_audit/storage/passwords/';
 
 function send(res: ServerResponse, status: number, body: unknown): void {
@@ -90,6 +93,16 @@ export async function startFakeSplunkd(
       return send(res, 401, messages('call not properly authenticated'));
     if (url.searchParams.get('output_mode') !== 'json')
       return send(res, 400, messages('want output_mode=json'));
+    if (decoded === '/services/server/info')
+      return send(res, 200, {
+        entry: [{ name: 'server-info', content: { server_roles: ['kv_store'], serverName: 'hf' } }],
+      });
+    if (decoded === SETTINGS)
+      return send(res, 200, {
+        entry: [
+          { name: 'logging', content: { log_level: 'INFO', 'eai:appName': 'cloudhsm_audit' } },
+        ],
+      });
     if (decoded.startsWith(CONF_PREFIX)) {
       const content = state.accounts[decoded.slice(CONF_PREFIX.length)];
       if (!content) return send(res, 404, messages('Could not find object'));
