@@ -21,13 +21,8 @@ import { KvCollection } from '../splunkd/kvCollection';
 import { detectDeployment } from './deployment';
 import { FileRunnerLock } from './fileLock';
 import { FileCheckpointStore } from './fileStore';
-import {
-  KvRunnerLock,
-  LEASE_COLLECTION,
-  LeaseLostError,
-  leaseSecondsFrom,
-  leaseTiming,
-} from './kvLease';
+import { KvRunnerLock, LEASE_COLLECTION, LeaseLostError } from './kvLease';
+import { leaseSecondsFrom, leaseTiming } from './leaseTiming';
 import { CHECKPOINT_COLLECTION, KvCheckpointStore } from './kvStore';
 import { importFileCheckpoints } from './migrate';
 

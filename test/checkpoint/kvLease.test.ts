@@ -7,12 +7,8 @@
  */
 import { spawnSync } from 'node:child_process';
 import * as os from 'node:os';
-import {
-  KvRunnerLock,
-  LEASE_COLLECTION,
-  leaseTiming,
-  type LeaseRecord,
-} from '../../src/checkpoint/kvLease';
+import { KvRunnerLock, LEASE_COLLECTION, type LeaseRecord } from '../../src/checkpoint/kvLease';
+import { leaseTiming } from '../../src/checkpoint/leaseTiming';
 import type { HeldLock } from '../../src/collector/ports';
 import { systemClock } from '../../src/modinput/clock';
 import { KvCollection } from '../../src/splunkd/kvCollection';
