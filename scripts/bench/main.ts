@@ -9,7 +9,8 @@
  *      default poll interval (10 s), records appended at a modest rate (median, p95).
  * Each measurement is repeated (--runs, --latency-runs) and the median quoted. Writes the raw
  * figures to test-output/bench/results.json. Options: --records N --runs N --scheme-runs N
- * --latency-runs N --latency-seconds S --rate R --only backlog,scheme,latency.
+ * --latency-runs N --latency-seconds S --rate R --only backlog,scheme,latency,kvstore (kvstore:
+ * the file and KV checkpoint stores side by side, scripts/bench/kvstore.ts; not in the default).
  */
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -317,6 +318,10 @@ async function latencyRun(emu: Emulator, run: number, dir: string): Promise<numb
 
 async function main(): Promise<void> {
   requireLauncher();
+  if (ONLY.has('kvstore')) {
+    await (await import('./kvstore')).benchKvStore({ records: RECORDS, runs: RUNS });
+    if (ONLY.size === 1) return;
+  }
   fs.mkdirSync(OUT, { recursive: true });
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cloudhsm-bench-'));
   const results: Record<string, unknown> = {

@@ -88,8 +88,9 @@ export class FileCheckpointStore implements CheckpointStore {
     return {
       commit: async () => {
         if (done) return;
-        done = true;
+        // Done only once renamed: a commit that failed is retried, and must rename then.
         fs.renameSync(tmp, file);
+        done = true;
       },
       abort: async () => {
         if (done) return;

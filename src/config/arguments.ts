@@ -23,6 +23,11 @@ export interface ArgumentSpec {
   defaultValue?: string;
   /** The value type written in inputs.conf.spec, e.g. `<string>` or `<integer>`. */
   specType: string;
+  /**
+   * Read by splunkd, not by the input (`run_only_one`): declared so splunkd, AppInspect and admins
+   * see it; the setup page leaves it to its default.
+   */
+  readBySplunkd?: true;
 }
 
 /** Inclusive integer bounds of the numeric arguments, with the reason for each default. */
@@ -63,6 +68,11 @@ export type NumberArgumentName = keyof typeof NUMBER_BOUNDS;
 export const DEFAULT_START_POSITION = '-7d';
 /** CloudHSM writes each cluster's audit log to `/aws/cloudhsm/<cluster-id>`. */
 export const DEFAULT_LOG_GROUP_PREFIX = '/aws/cloudhsm/';
+
+/** Where an input keeps its checkpoints (src/checkpoint/backend.ts decides what `auto` means). */
+export const CHECKPOINT_STORES = ['auto', 'file', 'kvstore'] as const;
+export type CheckpointStoreChoice = (typeof CHECKPOINT_STORES)[number];
+export const DEFAULT_CHECKPOINT_STORE: CheckpointStoreChoice = 'auto';
 
 /** The unit of a numeric argument: seconds unless its bounds say otherwise. */
 export function unitOf(name: NumberArgumentName): string {
@@ -200,6 +210,37 @@ export const ARGUMENTS: readonly ArgumentSpec[] = [
     requiredOnCreate: false,
     requiredOnEdit: false,
     specType: '<url>',
+  },
+  {
+    name: 'checkpoint_store',
+    title: 'Checkpoint store',
+    description:
+      'Where the input keeps its checkpoints (how far it has read each HSM log): "kvstore" keeps them ' +
+      "in Splunk's KV store, shared by every member of a search head cluster, so the input resumes " +
+      'where it stopped when it moves to another host; only one host runs it at a time (a lease in ' +
+      'the KV store). "file" keeps them in files on the host that runs the input. "auto" chooses ' +
+      'kvstore on a search head cluster member or a Splunk Cloud search head and file elsewhere. ' +
+      `Default ${DEFAULT_CHECKPOINT_STORE}.`,
+    dataType: 'string',
+    requiredOnCreate: false,
+    requiredOnEdit: false,
+    defaultValue: DEFAULT_CHECKPOINT_STORE,
+    specType: `<${CHECKPOINT_STORES.join('|')}>`,
+  },
+  {
+    name: 'run_only_one',
+    title: 'Run on one search head cluster member only',
+    description:
+      "Read by splunkd in a search head cluster: true (Splunk's default) runs the input on one " +
+      'member only, and splunkd starts it on another member when that one goes down or the captain ' +
+      'changes. Keep true: the input collects every record of the account once; with the KV store ' +
+      'a second copy would only wait for the lease. Default true.',
+    dataType: 'boolean',
+    requiredOnCreate: false,
+    requiredOnEdit: false,
+    defaultValue: 'true',
+    specType: '<boolean>',
+    readBySplunkd: true,
   },
 ];
 

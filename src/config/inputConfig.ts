@@ -4,6 +4,8 @@
  * collector reads this type, never raw params.
  */
 
+import type { CheckpointStoreChoice } from './arguments';
+
 /** Where a stream without a checkpoint starts reading. */
 export type StartPosition =
   | { kind: 'now' }
@@ -49,4 +51,6 @@ export interface InputConfig {
   maxRequestsPerSecond?: number;
   /** Splunk index for the events; absent means splunkd's default for the input. */
   index?: string;
+  /** Where checkpoints live: `auto` decides at start from what splunkd says this host is. */
+  checkpointStore: CheckpointStoreChoice;
 }

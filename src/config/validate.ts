@@ -9,7 +9,10 @@
  */
 
 import {
+  CHECKPOINT_STORES,
+  DEFAULT_CHECKPOINT_STORE,
   DEFAULT_LOG_GROUP_PREFIX,
+  type CheckpointStoreChoice,
   DEFAULT_START_POSITION,
   NUMBER_BOUNDS,
   unitOf,
@@ -128,6 +131,18 @@ export function parseInputConfig(params: RawParams, nowMs: number): ParseResult 
 
   const index = scalar('index');
 
+  const storeText = scalar('checkpoint_store').toLowerCase() || DEFAULT_CHECKPOINT_STORE;
+  const checkpointStore = (CHECKPOINT_STORES as readonly string[]).includes(storeText)
+    ? (storeText as CheckpointStoreChoice)
+    : DEFAULT_CHECKPOINT_STORE;
+  if (checkpointStore !== storeText)
+    report('checkpoint_store', `"${storeText}" is not one of ${CHECKPOINT_STORES.join(', ')}`);
+
+  // splunkd reads run_only_one itself; a value it would not take as a boolean is refused here.
+  const runOnlyOne = scalar('run_only_one');
+  if (runOnlyOne !== '' && !/^(true|false|t|f|yes|no|y|n|1|0)$/i.test(runOnlyOne))
+    report('run_only_one', `"${runOnlyOne}" is not true or false`);
+
   if (errors.length > 0) return { ok: false, errors };
   const config: InputConfig = {
     name,
@@ -142,6 +157,7 @@ export function parseInputConfig(params: RawParams, nowMs: number): ParseResult 
     healthIntervalSeconds,
     discoveryIntervalSeconds,
     maxRequestsPerSecond,
+    checkpointStore,
   };
   if (endpointUrl !== undefined) config.endpointUrl = endpointUrl;
   if (httpsProxy !== undefined) config.httpsProxy = httpsProxy;

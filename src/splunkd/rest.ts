@@ -1,12 +1,14 @@
 /**
- * GET JSON from splunkd's REST API with the session key splunkd gave the input.
+ * JSON requests to splunkd's REST API with the session key splunkd gave the input: GET for
+ * accounts and settings, POST and DELETE with a JSON body for the KV store.
  *
  * - TLS: verified against splunkd's own CA, as decided once per process in tls.ts; the agent is
  *   only ever used for `session.serverUri`'s origin (checked per request). A refused certificate
  *   fails at once (TLS_UNTRUSTED, not retried here: it will not fix itself in seconds; the
  *   collector retries the account later). Nothing global changes: AWS keeps its own trust.
  * - Retries (p-retry): connection failures, timeouts and 5xx, with exponential backoff and jitter;
- *   never 4xx. Abortable through `signal`.
+ *   never 4xx. Abortable through `signal`. A POST is retried too: callers send only writes whose
+ *   repetition is harmless (a KV store save replaces, an insert that already landed answers 409).
  * - Never logs or throws the session key or a response body.
  */
 
@@ -88,15 +90,26 @@ export class SplunkdRest {
    * GET `path` (starting with `/services…`, already URL-encoded). Resolves with any 2xx–4xx answer;
    * retries connection errors and 5xx, then rejects with SPLUNKD_UNREACHABLE or SPLUNKD_ERROR.
    */
-  async getJson(path: string, signal?: AbortSignal): Promise<SplunkdResponse> {
+  getJson(path: string, signal?: AbortSignal): Promise<SplunkdResponse> {
+    return this.request('GET', path, { signal });
+  }
+
+  /** Like `getJson`, for any method; `body` is sent as JSON (`Content-Type: application/json`). */
+  async request(
+    method: 'GET' | 'POST' | 'DELETE',
+    path: string,
+    { body, signal }: { body?: unknown; signal?: AbortSignal } = {},
+  ): Promise<SplunkdResponse> {
     const url = new URL(path, this.origin);
     if (url.origin !== this.origin)
       throw new Error('splunkd path must stay on the server_uri origin');
+    const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body), 'utf8');
     const attempt = async (attemptNumber: number): Promise<SplunkdResponse> => {
       if (signal?.aborted) throw new pRetry.AbortError(abortReason(signal));
       try {
-        const response = await this.once(url, signal);
+        const response = await this.once(method, url, payload, signal);
         this.logger.log('DEBUG', 'splunkd request', {
+          method,
           path: url.pathname,
           status: response.status,
           attempt: attemptNumber,
@@ -125,6 +138,7 @@ export class SplunkdRest {
       onFailedAttempt: (err) => {
         if (err.retriesLeft <= 0) return;
         this.logger.log('WARN', 'splunkd request failed, retrying', {
+          method,
           path: url.pathname,
           attempt: err.attemptNumber,
           retries_left: err.retriesLeft,
@@ -149,7 +163,12 @@ export class SplunkdRest {
     }
   }
 
-  private once(url: URL, signal?: AbortSignal): Promise<SplunkdResponse> {
+  private once(
+    method: string,
+    url: URL,
+    payload: Buffer | undefined,
+    signal?: AbortSignal,
+  ): Promise<SplunkdResponse> {
     return new Promise((resolve, reject) => {
       const unreachable = (causeCode: string) =>
         new SplunkdError(
@@ -159,9 +178,15 @@ export class SplunkdRest {
         );
       const transport = url.protocol === 'https:' ? https : http;
       const req = transport.request(url, {
-        method: 'GET',
+        method,
         agent: this.agent,
-        headers: { Authorization: `Splunk ${this.session.sessionKey}`, Accept: 'application/json' },
+        headers: {
+          Authorization: `Splunk ${this.session.sessionKey}`,
+          Accept: 'application/json',
+          ...(payload
+            ? { 'Content-Type': 'application/json', 'Content-Length': payload.length }
+            : {}),
+        },
         signal,
       });
       req.setTimeout(this.options.requestTimeoutMs, () =>
@@ -195,7 +220,7 @@ export class SplunkdRest {
           resolve({ status: res.statusCode ?? 0, json });
         });
       });
-      req.end();
+      req.end(payload);
     });
   }
 }

@@ -110,4 +110,20 @@ describe('FileCheckpointStore', () => {
     await mine.commit();
     expect(await store.load('k')).toEqual({ n: 1 });
   });
+
+  it('a commit whose rename failed fails again when retried: it never reports a rename it did not make', async () => {
+    const store = new FileCheckpointStore(dir);
+    await save(store, 'k', { n: 1 });
+    const prepared = await store.prepare('k', { n: 2 }, 2);
+    // The collector retries a failed commit (src/collector/delivery.ts); the rename must be retried too.
+    const checkpoint = store.fileFor('k');
+    fs.rmSync(checkpoint);
+    fs.mkdirSync(checkpoint);
+    fs.writeFileSync(path.join(checkpoint, 'x'), '');
+    await expect(prepared.commit()).rejects.toThrow();
+    await expect(prepared.commit()).rejects.toThrow();
+    fs.rmSync(checkpoint, { recursive: true });
+    await prepared.commit();
+    expect(await store.load('k')).toEqual({ n: 2 });
+  });
 });

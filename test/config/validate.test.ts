@@ -30,6 +30,7 @@ describe('parseInputConfig defaults', () => {
       fullReadIntervalSeconds: 300,
       healthIntervalSeconds: 300,
       discoveryIntervalSeconds: 300,
+      checkpointStore: 'auto',
     });
   });
   test('defaults in arguments.ts match the number bounds', () => {
@@ -316,4 +317,25 @@ test('reports every bad argument at once, each named', () => {
     'start_position',
   ]);
   for (const x of e) expect(x.message.startsWith(`${x.argument}: `)).toBe(true);
+});
+
+describe('checkpoint_store and run_only_one', () => {
+  test.each(['auto', 'file', 'kvstore', 'KVStore'])('checkpoint_store = %s is taken', (value) => {
+    expect(ok({ checkpoint_store: value }).checkpointStore).toBe(value.toLowerCase());
+  });
+  test('any other checkpoint store is refused, naming the argument and the choices', () => {
+    expect(errors({ checkpoint_store: 'mongodb' })).toEqual([
+      {
+        argument: 'checkpoint_store',
+        message: 'checkpoint_store: "mongodb" is not one of auto, file, kvstore',
+      },
+    ]);
+  });
+  test("run_only_one is splunkd's: any boolean is taken, anything else refused", () => {
+    for (const value of ['true', 'false', '1', '0', 'True'])
+      expect(ok({ run_only_one: value })).toBeDefined();
+    expect(errors({ run_only_one: 'sometimes' })).toEqual([
+      { argument: 'run_only_one', message: 'run_only_one: "sometimes" is not true or false' },
+    ]);
+  });
 });

@@ -1,8 +1,9 @@
 /**
  * A fake splunkd management port for tests: node:https with a self-signed certificate made by the
  * openssl CLI in a temp folder (or one issued by a test CA: testPki.ts), answering the documented
- * JSON shapes of the conf endpoints (accounts, the app's settings) and storage/passwords, checking
- * the Authorization header.
+ * JSON shapes of the conf endpoints (accounts) and storage/passwords, checking the Authorization
+ * header. It also answers what every splunkd answers to a running input: `server/info` (a heavy
+ * forwarder's roles) and the app's log level (`INFO` unless the test sets another).
  */
 
 import { execFileSync } from 'node:child_process';
@@ -94,8 +95,12 @@ export async function startFakeSplunkd(
       return send(res, 401, messages('call not properly authenticated'));
     if (url.searchParams.get('output_mode') !== 'json')
       return send(res, 400, messages('want output_mode=json'));
+    if (decoded === '/services/server/info')
+      return send(res, 200, {
+        entry: [{ name: 'server-info', content: { server_roles: ['kv_store'], serverName: 'hf' } }],
+      });
     if (decoded === SETTINGS) {
-      const content = { log_level: state.logLevel ?? 'INFO', disabled: false };
+      const content = { log_level: state.logLevel ?? 'INFO', 'eai:appName': 'cloudhsm_audit' };
       return send(res, 200, { entry: [{ name: 'logging', content }] });
     }
     if (decoded.startsWith(CONF_PREFIX)) {

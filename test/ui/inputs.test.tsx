@@ -68,13 +68,41 @@ test('creating an input posts its args, with the index chosen from the ones that
     health_interval: '300',
     discovery_interval: '300',
     max_requests_per_second: '10',
+    full_read_interval: '300',
     endpoint_url: '',
     https_proxy: '',
+    checkpoint_store: 'auto',
     index: 'cloudhsm',
   });
   const row = within(screen.getByTestId('input-row-prod-us'));
   expect(row.getByText('All (discovered)')).toBeInTheDocument();
   expect(row.getByTestId('input-status')).toHaveTextContent('Enabled');
+});
+
+test('the checkpoint store is a visible choice, explained, and posted as chosen', async () => {
+  const user = setupUser();
+  const form = await openNewInputForm(user);
+  const store = form.getByTestId('input-checkpoint-store');
+  expect(store).toHaveAttribute('data-test-value', 'auto');
+  expect(
+    form.getByText(/The KV store follows the input from host to host in a search head cluster/),
+  ).toBeInTheDocument();
+  await user.click(store);
+  const options = await screen.findAllByRole('option');
+  expect(options.map((o) => o.textContent)).toEqual([
+    'AutomaticKV store on a search head cluster or Splunk Cloud, files elsewhere',
+    'KV storeShared by the cluster: the input resumes on whichever host runs it',
+    'Files on this hostRun the input on this host only',
+  ]);
+  await user.click(options[1]!);
+  await typeInto(user, form, 'Input name', 'shc');
+  await addRegion(user, form, 'us-east-1');
+  await user.click(form.getByRole('button', { name: 'Save' }));
+  expect(await screen.findByText('Input "shc" was saved.')).toBeInTheDocument();
+  const [create] = writes(fake.splunkd.requests);
+  expect(create?.form.get('checkpoint_store')).toBe('kvstore');
+  // splunkd's own run_only_one stays at its default: the form never posts it.
+  expect(create?.form.has('run_only_one')).toBe(false);
 });
 
 test("the collector's validation message from splunkd is shown in the form", async () => {

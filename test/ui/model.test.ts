@@ -5,8 +5,11 @@ import {
   validateAccount,
   type AccountDraft,
 } from '../../src/ui/model/account';
+import { CHECKPOINT_STORES } from '../../src/config/arguments';
 import {
+  CHECKPOINT_STORE_CHOICES,
   emptyInput,
+  EXTRA_ARGUMENTS,
   inputArgs,
   inputFromEntry,
   validateInput,
@@ -166,6 +169,9 @@ test('an input read from splunkd gives back the same args', () => {
     health_interval: '300',
     discovery_interval: '300',
     max_requests_per_second: '5',
+    checkpoint_store: 'kvstore',
+    // splunkd's own setting: kept as splunkd has it, never posted by the form.
+    run_only_one: '1',
   };
   const summary = inputFromEntry('prod-us', content);
   expect(summary).toMatchObject({ disabled: true, index: '', regions: ['us-east-1', 'eu-west-1'] });
@@ -181,8 +187,22 @@ test('an input read from splunkd gives back the same args', () => {
     health_interval: '300',
     discovery_interval: '300',
     max_requests_per_second: '5',
+    full_read_interval: '300',
     endpoint_url: '',
     https_proxy: '',
+    checkpoint_store: 'kvstore',
+  });
+});
+
+test('the form offers every checkpoint store the collector accepts, and names a bad one', () => {
+  expect(CHECKPOINT_STORE_CHOICES.map((c) => c.value).sort()).toEqual(
+    [...CHECKPOINT_STORES].sort(),
+  );
+  expect(EXTRA_ARGUMENTS.map((a) => a.name)).not.toContain('run_only_one');
+  expect(EXTRA_ARGUMENTS.map((a) => a.name)).not.toContain('checkpoint_store');
+  const typo = inputFromEntry('x', { regions: 'us-east-1', checkpoint_store: 'kv' }).draft;
+  expect(validateInput(typo, newInput)).toEqual({
+    checkpointStore: '"kv" is not one of auto, file, kvstore.',
   });
 });
 

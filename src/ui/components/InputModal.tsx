@@ -11,6 +11,7 @@ import RadioBar from '@splunk/react-ui/RadioBar';
 import Select from '@splunk/react-ui/Select';
 import { saveInput } from '../api/resources';
 import {
+  CHECKPOINT_STORE_CHOICES,
   emptyInput,
   EXTRA_ARGUMENTS,
   validateInput,
@@ -263,6 +264,30 @@ export function InputModal({
             <ComboBox.Option key={name} value={name} />
           ))}
         </ComboBox>
+      </FormField>
+      <FormField
+        label="Checkpoint store"
+        error={shown.checkpointStore}
+        help="Where the input keeps how far it has read. The KV store follows the input from host to host in a search head cluster or Splunk Cloud, and lets only one host run it at a time; files stay on the host that runs it."
+      >
+        <Select
+          value={draft.checkpointStore}
+          onChange={(_, { value }) =>
+            update({ checkpointStore: value as InputDraft['checkpointStore'] })
+          }
+          error={!!shown.checkpointStore}
+          data-test="input-checkpoint-store"
+        >
+          {CHECKPOINT_STORE_CHOICES.map((choice) => (
+            <Select.Option
+              key={choice.value}
+              label={choice.label}
+              description={choice.description}
+              descriptionPosition="bottom"
+              value={choice.value}
+            />
+          ))}
+        </Select>
       </FormField>
       <CollapsiblePanel
         title="Advanced settings"

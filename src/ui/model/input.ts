@@ -7,9 +7,11 @@
  */
 import {
   ARGUMENTS,
+  DEFAULT_CHECKPOINT_STORE,
   DEFAULT_LOG_GROUP_PREFIX,
   NUMBER_BOUNDS,
   type ArgumentSpec,
+  type CheckpointStoreChoice,
 } from '../../config/arguments';
 import { parseInputConfig } from '../../config/validate';
 import { splitList } from '../../config/values';
@@ -36,6 +38,8 @@ export interface InputDraft {
   maxRequestsPerSecond: string;
   endpointUrl: string;
   httpsProxy: string;
+  /** Where the input keeps its checkpoints: files on the host, the KV store, or chosen at start. */
+  checkpointStore: CheckpointStoreChoice;
   /**
    * Arguments the form has no dedicated field for (EXTRA_ARGUMENTS), by argument name: a new
    * argument in src/config/arguments.ts appears under "Advanced settings" without a form change.
@@ -85,6 +89,7 @@ export function emptyInput(account = ''): InputDraft {
     maxRequestsPerSecond: INPUT_DEFAULTS.maxRequestsPerSecond,
     endpointUrl: '',
     httpsProxy: '',
+    checkpointStore: DEFAULT_CHECKPOINT_STORE,
     extra: Object.fromEntries(EXTRA_ARGUMENTS.map((a) => [a.name, a.defaultValue ?? ''])),
   };
 }
@@ -132,6 +137,12 @@ export function inputFromEntry(name: string, content: Record<string, unknown>): 
     ),
     endpointUrl: text(content, 'endpoint_url'),
     httpsProxy: text(content, 'https_proxy'),
+    // A value the form does not offer (a hand-edited typo) is kept, so validation names it.
+    checkpointStore: text(
+      content,
+      'checkpoint_store',
+      DEFAULT_CHECKPOINT_STORE,
+    ) as CheckpointStoreChoice,
     extra: Object.fromEntries(
       EXTRA_ARGUMENTS.map((a) => [a.name, text(content, a.name, a.defaultValue ?? '')]),
     ),
@@ -162,6 +173,7 @@ export function inputArgs(draft: InputDraft): Record<string, string> {
     max_requests_per_second: draft.maxRequestsPerSecond.trim(),
     endpoint_url: draft.endpointUrl.trim(),
     https_proxy: draft.httpsProxy.trim(),
+    checkpoint_store: draft.checkpointStore,
   };
   for (const { name } of EXTRA_ARGUMENTS) args[name] = (draft.extra[name] ?? '').trim();
   // An empty index would make splunkd reject the request; leaving it out keeps splunkd's default.
@@ -183,11 +195,38 @@ const FIELD_OF_ARGUMENT: Record<string, keyof InputDraft> = {
   max_requests_per_second: 'maxRequestsPerSecond',
   endpoint_url: 'endpointUrl',
   https_proxy: 'httpsProxy',
+  checkpoint_store: 'checkpointStore',
 };
 
-/** The collector's arguments without a dedicated field: shown generically, by their spec. */
+/** The choices the form offers for `checkpoint_store`, in words an admin knows. */
+export const CHECKPOINT_STORE_CHOICES: readonly {
+  value: CheckpointStoreChoice;
+  label: string;
+  description: string;
+}[] = [
+  {
+    value: 'auto',
+    label: 'Automatic',
+    description: 'KV store on a search head cluster or Splunk Cloud, files elsewhere',
+  },
+  {
+    value: 'kvstore',
+    label: 'KV store',
+    description: 'Shared by the cluster: the input resumes on whichever host runs it',
+  },
+  {
+    value: 'file',
+    label: 'Files on this host',
+    description: 'Run the input on this host only',
+  },
+];
+
+/**
+ * The collector's arguments without a dedicated field: shown generically, by their spec. Settings
+ * splunkd reads itself (`run_only_one`) stay at their default: not shown, never posted.
+ */
 export const EXTRA_ARGUMENTS: readonly ArgumentSpec[] = ARGUMENTS.filter(
-  (a) => !(a.name in FIELD_OF_ARGUMENT),
+  (a) => !(a.name in FIELD_OF_ARGUMENT) && !a.readBySplunkd,
 );
 
 /** `regions: "x" is not …` → `"x" is not ….`: the field's label already names the argument. */

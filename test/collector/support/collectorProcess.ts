@@ -36,6 +36,8 @@ export interface InputOptions {
   checkpointDir: string;
   serverUri?: string;
   sessionKey?: string;
+  /** splunkd's server name (`server_host`): which Splunk host runs the input. */
+  serverHost?: string;
 }
 
 /** The `<input>` document splunkd writes on the run's stdin. */
@@ -45,7 +47,7 @@ export function inputXml(o: InputOptions): string {
     .join('');
   return (
     `<?xml version="1.0" encoding="UTF-8"?><input>` +
-    `<server_host>test-host</server_host><server_uri>${esc(o.serverUri ?? 'https://127.0.0.1:1')}</server_uri>` +
+    `<server_host>${esc(o.serverHost ?? 'test-host')}</server_host><server_uri>${esc(o.serverUri ?? 'https://127.0.0.1:1')}</server_uri>` +
     `<session_key>${esc(o.sessionKey ?? 'test-session-key')}</session_key>` +
     `<checkpoint_dir>${esc(o.checkpointDir)}</checkpoint_dir>` +
     `<configuration><stanza name="cloudhsm_audit://${esc(o.name)}">${params}</stanza></configuration></input>`

@@ -3,7 +3,7 @@
  * local stand-in for Splunk Web (support/splunkWebStandIn.ts) serving the app's own view XML and
  * appserver/static files (setup.js, setup.css), the recorded `$C` and a fake splunkd. A user adds
  * an access-key account, creates an input with an index typed by hand (it exists only on the
- * indexers), meets the collector's validation message, fixes it, sees the input's state, clones
+ * indexers) and its checkpoints in the KV store, meets the collector's validation message, fixes it, sees the input's state, clones
  * it, sets the log level, and finishes setup, which points the cloudhsm_index macro at the
  * input's index. The recorded requests then prove the secret went to storage/passwords and
  * nowhere else. Screenshots of each step go to test-output/screenshots/ (the ones in
@@ -116,6 +116,9 @@ test('an admin sets the app up in the browser, and the secret goes only to stora
   await page.locator('[data-test="input-index"]').click();
   await page.keyboard.type('aws_cloudhsm');
   await page.keyboard.press('Escape');
+  // A search head cluster: the checkpoints go to the KV store, shared by every member.
+  await page.locator('[data-test="input-checkpoint-store"]').click();
+  await page.getByRole('option', { name: /^KV store/ }).click();
   await inputForm.locator('[data-test="input-save"]').click();
   const error = inputForm.locator('[data-test="input-error"]');
   await error.waitFor();
@@ -199,6 +202,7 @@ test('an admin sets the app up in the browser, and the secret goes only to stora
     account: 'prod',
     regions: 'us-east-1',
     index: 'aws_cloudhsm',
+    checkpoint_store: 'kvstore',
   });
   expect(splunkd.inputs.get('prod-eu')).toMatchObject({
     account: 'prod',
