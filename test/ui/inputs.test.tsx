@@ -68,7 +68,6 @@ test('creating an input posts its args, with the index chosen from the ones that
     health_interval: '300',
     discovery_interval: '300',
     max_requests_per_second: '10',
-    full_read_interval: '300',
     endpoint_url: '',
     https_proxy: '',
     checkpoint_store: 'auto',

@@ -187,7 +187,6 @@ test('an input read from splunkd gives back the same args', () => {
     health_interval: '300',
     discovery_interval: '300',
     max_requests_per_second: '5',
-    full_read_interval: '300',
     endpoint_url: '',
     https_proxy: '',
     checkpoint_store: 'kvstore',
