@@ -17,7 +17,8 @@ import { errorEvent, healthEvent, streamAddedEvent, type EventOrigin } from './c
 import type { Delivery } from './delivery';
 import { CheckpointError, isAbort, OutputError } from './errors';
 import type { InputState } from './inputState';
-import type { CheckpointStore, Clock, EventSink, Logger, SplunkEvent } from './ports';
+import type { CheckpointStore, Clock, EventSink, Logger } from './ports';
+import { GroupReports } from './groupReports';
 import { HealthReport } from './healthReport';
 import { ReadSchedule } from './readSchedule';
 import type { Semaphore } from './semaphore';
@@ -63,12 +64,11 @@ export class LogGroupPoller {
   private readonly streams = new Map<string, Tracked>();
   /** Streams whose checkpoint cannot be read: skipped (loudly) until an admin fixes the file. */
   private readonly unreadable = new Set<string>();
-  /** Problems already reported once (a deleted group or stream), so logs do not repeat them. */
-  private readonly reported = new Set<string>();
   private readonly health: HealthReport;
-  private errorsTotal = 0;
+  private readonly reports: GroupReports;
 
   constructor(private readonly deps: LogGroupPollerDeps) {
+    this.reports = new GroupReports(deps.sink, deps.logger, deps.clock, deps.origin);
     this.health = new HealthReport(
       deps.apiStats,
       deps.origin.logGroup,
@@ -94,7 +94,7 @@ export class LogGroupPoller {
         if (isAbort(err, signal)) break;
         if (err instanceof OutputError) throw err;
         failures++;
-        await this.reportError(undefined, err);
+        await this.reports.error(undefined, err);
       }
       if (clock.nowMs() >= nextHealthMs) {
         await this.writeHealth();
@@ -125,7 +125,7 @@ export class LogGroupPoller {
       streams = await listStreams(this.deps.client, this.deps.origin.logGroup, signal);
     } catch (err) {
       if (describeError(err).code === 'ResourceNotFoundException') {
-        await this.reportOnce(
+        await this.reports.once(
           'group-missing',
           undefined,
           err,
@@ -135,7 +135,7 @@ export class LogGroupPoller {
       }
       throw err;
     }
-    this.reported.delete('group-missing');
+    this.reports.clear('group-missing');
 
     const results = await Promise.all(
       streams.map(async (info) => {
@@ -149,13 +149,13 @@ export class LogGroupPoller {
             const request = { full: due.full, listedLastEventMs: info.lastEventTimestampMs };
             await pollStream(handle, this.pollDeps(), request, signal);
             schedule.read(info, due, this.deps.clock.nowMs());
-            this.reported.delete(`stream-missing:${info.name}`);
+            this.reports.clear(`stream-missing:${info.name}`);
             return true;
           } catch (err) {
             schedule.readFailed();
             if (isAbort(err, signal) || err instanceof OutputError) throw err;
             if (describeError(err).code === 'ResourceNotFoundException') {
-              await this.reportOnce(
+              await this.reports.once(
                 `stream-missing:${info.name}`,
                 info.name,
                 err,
@@ -163,7 +163,7 @@ export class LogGroupPoller {
               );
               return true;
             }
-            await this.reportError(info.name, err);
+            await this.reports.error(info.name, err);
             return false;
           }
         });
@@ -214,7 +214,7 @@ export class LogGroupPoller {
             'remove the checkpoint to re-read the stream from the start position (see RELIABILITY.md)',
         },
       );
-      await this.emit([
+      await this.reports.emit([
         errorEvent(origin, info.name, 'checkpoint_unreadable', err.message, clock.nowMs()),
       ]);
       return undefined;
@@ -254,53 +254,11 @@ export class LogGroupPoller {
     });
   }
 
-  /** Writes events that need no checkpoint; an output failure ends the run. */
-  private async emit(events: SplunkEvent[]): Promise<void> {
-    try {
-      await this.deps.sink.write(events);
-    } catch (err) {
-      throw new OutputError(err);
-    }
-  }
-
-  private async reportOnce(
-    id: string,
-    stream: string | undefined,
-    err: unknown,
-    what: string,
-  ): Promise<void> {
-    if (this.reported.has(id)) return;
-    this.reported.add(id);
-    const e = describeError(err);
-    this.deps.logger.log('WARN', what, { ...this.where, stream, error_code: e.code });
-    await this.emit([errorEvent(this.deps.origin, stream, e.code, what, this.deps.clock.nowMs())]);
-  }
-
-  private async reportError(stream: string | undefined, err: unknown): Promise<void> {
-    const e = describeError(err);
-    this.errorsTotal++;
-    this.deps.logger.log(e.throttled ? 'WARN' : 'ERROR', `read failed, will retry: ${e.message}`, {
-      ...this.where,
-      stream,
-      error_code: e.code,
-      retryable: e.retryable,
-      errors_total: this.errorsTotal,
-    });
-    // One event per distinct error code and stream, not one per retry.
-    const id = `error:${stream ?? ''}:${e.code}`;
-    if (!this.reported.has(id)) {
-      this.reported.add(id);
-      await this.emit([
-        errorEvent(this.deps.origin, stream, e.code, e.message, this.deps.clock.nowMs()),
-      ]);
-    }
-  }
-
   private async writeHealth(): Promise<void> {
     const nowMs = this.deps.clock.nowMs();
     const openGaps = [...this.streams.values()].reduce((n, s) => n + s.handle.tracker.openGaps, 0);
     const { figures, logFields } = this.health.take(nowMs, this.streams.size, openGaps);
     this.deps.logger.log('INFO', 'health', { ...this.where, ...logFields });
-    await this.emit([healthEvent(this.deps.origin, figures, nowMs)]);
+    await this.reports.emit([healthEvent(this.deps.origin, figures, nowMs)]);
   }
 }

@@ -18,7 +18,8 @@ import { createLogsClient } from '../cloudwatch/client';
 import { describeError } from '../cloudwatch/errors';
 import { discoverLogGroups, logGroupNameFor } from '../cloudwatch/logGroups';
 import type { InputConfig } from '../config/inputConfig';
-import { readAccount, SplunkdError, DEFAULT_ROLE_SESSION_NAME, type Account } from '../splunkd';
+import type { Account } from '../splunkd';
+import { resolveAccount } from './account';
 import { sourceFor } from './collectorEvents';
 import { Delivery } from './delivery';
 import { isAbort, OutputError } from './errors';
@@ -33,32 +34,6 @@ export type { RunContext };
 const PARALLEL_STREAMS = 4;
 /** Default GetLogEvents/Describe* requests per second per account and region (quota 10–25/s). */
 const DEFAULT_REQUESTS_PER_SECOND = 10;
-const MAX_ACCOUNT_RETRY_MS = 5 * 60_000;
-
-/** The account to use: from splunkd, or the AWS default credential chain when none is named. */
-async function resolveAccount(ctx: RunContext): Promise<Account> {
-  const { config, session, logger, clock, signal } = ctx;
-  if (config.account === '') {
-    return { name: '', authType: 'default_chain', roleSessionName: DEFAULT_ROLE_SESSION_NAME };
-  }
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await readAccount(session, config.account, logger, signal);
-    } catch (err) {
-      if (isAbort(err, signal)) throw err;
-      // A rejected session key will not get better in this process: end, splunkd restarts us.
-      if (err instanceof SplunkdError && err.code === 'SESSION_REJECTED') throw err;
-      const waitMs = Math.min(MAX_ACCOUNT_RETRY_MS, 5_000 * 2 ** Math.min(attempt, 6));
-      logger.log('ERROR', `cannot read the account, will retry: ${(err as Error).message}`, {
-        input: config.name,
-        account: config.account,
-        retry_in_seconds: Math.round(waitMs / 1000),
-      });
-      await clock.sleep(waitMs, signal);
-    }
-  }
-}
-
 /** The log groups to read in a region: the explicit selection, or discovery under the prefix. */
 async function selectLogGroups(
   client: ReturnType<typeof createLogsClient>,
