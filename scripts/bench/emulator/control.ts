@@ -23,6 +23,18 @@ export interface PutRecord {
   messageBase64?: string;
 }
 
+/** Counters since the start or the last reset: what the collector cost the "AWS" side. */
+export interface EmulatorStats {
+  /** Requests by operation (GetLogEvents, DescribeLogStreams …), errors included. */
+  requests: Record<string, number>;
+  /** Response body bytes, all operations. */
+  bytesServed: number;
+  bytesByOperation: Record<string, number>;
+  /** Events in the GetLogEvents pages served. */
+  eventsServed: number;
+  rssBytes: number;
+}
+
 export interface Emulator {
   readonly endpoint: string;
   readonly pid: number;
@@ -37,7 +49,7 @@ export interface Emulator {
   setPageBytes(value: number): Promise<void>;
   /** Makes DescribeLogStreams' lastIngestionTime and lastEventTimestamp stand still (or move again). */
   freezeHints(frozen: boolean): Promise<void>;
-  stats(): Promise<{ requests: Record<string, number>; bytesServed: number; rssBytes: number }>;
+  stats(): Promise<EmulatorStats>;
   reset(): Promise<void>;
   stop(): Promise<void>;
 }

@@ -16,6 +16,7 @@ import { ApiError, LogStore, type PutEvent } from './logStore';
 const store = new LogStore();
 const counters: Record<string, number> = {};
 let bytesServed = 0;
+const bytesByOperation: Record<string, number> = {};
 
 function operationOf(req: http.IncomingMessage): string {
   const target = req.headers['x-amz-target'];
@@ -75,6 +76,7 @@ const server = http.createServer((req, res) => {
     }
     headers['Content-Length'] = payload.length;
     bytesServed += payload.length;
+    bytesByOperation[op] = (bytesByOperation[op] ?? 0) + payload.length;
     res.writeHead(status, headers);
     res.end(payload);
   });
@@ -148,10 +150,17 @@ function control(msg: ControlRequest): unknown {
     case 'warm':
       return { pages: store.warm(msg.startTime) };
     case 'stats':
-      return { requests: { ...counters }, bytesServed, rssBytes: process.memoryUsage().rss };
+      return {
+        requests: { ...counters },
+        bytesServed,
+        bytesByOperation: { ...bytesByOperation },
+        eventsServed: store.eventsServed,
+        rssBytes: process.memoryUsage().rss,
+      };
     case 'reset':
       store.reset();
       for (const k of Object.keys(counters)) delete counters[k];
+      for (const k of Object.keys(bytesByOperation)) delete bytesByOperation[k];
       bytesServed = 0;
       return {};
     case 'pageBytes':
