@@ -7,7 +7,8 @@
  *
  * - steady: a fleet (default 2 records/s per stream, budget 10) caught up, then killed 3–20 s into
  *   each run, i.e. anywhere in or between polls;
- * - backlog: 1 MB pages at 100 requests/s, killed 0.5–2.5 s into each run, while it reads.
+ * - backlog: 1 MB pages at 100 requests/s, killed 0.5–2.5 s into each run, while it reads
+ *   (kills after the backlog was read hit a caught-up input: `killsMidBacklog` counts the others).
  *
  * The new delivery commits a slice once a stdout capacity of later bytes was accepted after it
  * (and pushes the buffer through a second after writes), so what a kill doubles is bounded by the
@@ -27,6 +28,8 @@ export interface KillResult {
   scenario: 'steady' | 'backlog';
   build: string;
   kills: number;
+  /** Backlog: kills that hit a run still reading it (the others hit a caught-up input). */
+  killsMidBacklog?: number;
   /** Kills after which the next run wrote at least one record again. */
   killsWithDoubles: number;
   doubled: number;
@@ -92,7 +95,8 @@ interface KillPlan {
   everything: (ledger: Ledger) => boolean;
 }
 
-async function killAndRestart(plan: KillPlan, ledger: Ledger, runId: string): Promise<void> {
+/** Kills each run, restarts, lets the last run finish; returns how many kills came before `everything`. */
+async function killAndRestart(plan: KillPlan, ledger: Ledger, runId: string): Promise<number> {
   const checkpointDir = path.join(plan.dir, `${runId}-checkpoints`);
   const start = (i: number) => {
     const reader = ledger.reader(i);
@@ -113,9 +117,11 @@ async function killAndRestart(plan: KillPlan, ledger: Ledger, runId: string): Pr
       (chunk) => reader.take(chunk),
     );
   };
+  let early = 0;
   for (let i = 0; i < plan.kills; i++) {
     const run = start(i);
     await sleep(plan.killAfter(i));
+    if (!plan.everything(ledger)) early++;
     run.child.kill('SIGKILL');
     await Promise.all([run.exited, run.drained]);
   }
@@ -125,6 +131,7 @@ async function killAndRestart(plan: KillPlan, ledger: Ledger, runId: string): Pr
   while (!plan.everything(ledger) && Date.now() < deadline) await sleep(200);
   last.child.kill('SIGTERM');
   await Promise.all([last.exited, last.drained]);
+  return early;
 }
 
 export async function steadyKills(
@@ -205,7 +212,7 @@ export async function backlogKills(
   if (expected.size !== loaded.records)
     throw new Error(`kills: ${expected.size} identities for ${loaded.records} records`);
   const ledger = new Ledger(kills, expected);
-  await killAndRestart(
+  const midBacklog = await killAndRestart(
     {
       emu,
       build,
@@ -220,5 +227,5 @@ export async function backlogKills(
     `kills-backlog-${build.label}`,
   );
   const missing = [...expected].filter((k) => !ledger.lastRun.has(k)).length;
-  return ledger.result('backlog', build.label, missing);
+  return { ...ledger.result('backlog', build.label, missing), killsMidBacklog: midBacklog };
 }

@@ -122,17 +122,21 @@ async function latencySection({ opt, emu, dir, results }: Context): Promise<void
 }
 
 async function killsSection({ opt, rt, builds, emu, dir, results }: Context): Promise<void> {
-  const spec = fleetSpec(opt.killFleet);
-  // The first run reads the history and runs up to 60 s, every later one up to 20 s.
-  const timeline = buildTimeline(spec, 60 + opt.kills * 25 + CATCH_UP_ALLOWANCE_SECONDS);
   const all: KillResult[] = [];
-  for (const build of builds) {
-    all.push(await steadyKills(emu, spec, timeline, build, rt, dir, opt.kills));
-    log(killLine(all[all.length - 1]!, `fleet ${spec.name}`));
+  if (opt.killScenarios.has('steady')) {
+    const spec = fleetSpec(opt.killFleet);
+    // The first run reads the history and runs up to 60 s, every later one up to 20 s.
+    const timeline = buildTimeline(spec, 60 + opt.kills * 25 + CATCH_UP_ALLOWANCE_SECONDS);
+    for (const build of builds) {
+      all.push(await steadyKills(emu, spec, timeline, build, rt, dir, opt.kills));
+      log(killLine(all[all.length - 1]!, `fleet ${spec.name}`));
+    }
   }
-  for (const build of builds) {
-    all.push(await backlogKills(emu, opt.killRecords, build, rt, dir, opt.kills));
-    log(killLine(all[all.length - 1]!, `${opt.killRecords} records`));
+  if (opt.killScenarios.has('backlog')) {
+    for (const build of builds) {
+      all.push(await backlogKills(emu, opt.killRecords, build, rt, dir, opt.kills));
+      log(killLine(all[all.length - 1]!, `${opt.killRecords} records`));
+    }
   }
   results.kills = all;
 }

@@ -10,8 +10,9 @@
  *   --fleets a,b,…        steady-state fleets (idle,0.2,2; also idle@100, 0.2@100, 2@100)
  *   --steady-seconds S    measuring window per fleet (300: one full_read_interval)
  *   --warmup-seconds S    steady state: wait after the history is read (60)
- *   --kills N             `--only kills`: kill -9s per scenario (20); --kill-fleet F (2),
- *                         --kill-records N (400,000: the backlog killed while read)
+ *   --kills N             `--only kills`: kill -9s per scenario (20); --kill-scenarios
+ *                         steady,backlog; --kill-fleet F (2); --kill-records N (1,000,000: the
+ *                         backlog killed while it is read)
  *   --scheme-runs N --latency-runs N --latency-seconds S --rate R   as before
  *   --node-flags "<flags>"  backlog heap experiment: these flags instead of the launcher's
  */
@@ -25,6 +26,7 @@ export interface BenchOptions {
   steadySeconds: number;
   warmupSeconds: number;
   kills: number;
+  killScenarios: Set<string>;
   killFleet: string;
   killRecords: number;
   schemeRuns: number;
@@ -74,8 +76,9 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
     steadySeconds: positive('steady-seconds', 300),
     warmupSeconds: numberOption(o, 'warmup-seconds', 60, 0),
     kills: positive('kills', 20),
+    killScenarios: new Set((o['kill-scenarios'] ?? 'steady,backlog').split(',')),
     killFleet: o['kill-fleet'] ?? '2',
-    killRecords: positive('kill-records', 400_000),
+    killRecords: positive('kill-records', 1_000_000),
     schemeRuns: positive('scheme-runs', 20),
     latencyRuns: positive('latency-runs', 3),
     latencySeconds: positive('latency-seconds', 60),

@@ -84,7 +84,7 @@ export function steadyLine(r: SteadyResult): string {
   const l = r.latency;
   return (
     `  ${r.fleet} ${r.build}: ${n(r.requestsPerSecondTotal, 2)} req/s (GetLogEvents ${n(rps.GetLogEvents ?? 0, 2)}, DescribeLogStreams ${n(rps.DescribeLogStreams ?? 0, 2)}, DescribeLogGroups ${n(rps.DescribeLogGroups ?? 0, 3)}), ` +
-    `${r.newRecords} new records, ${r.eventsServed} events served (${r.eventsServedPerNewRecord === null ? '—' : n(r.eventsServedPerNewRecord, 2)} per new record), ${mb(r.bytesServedPerSecond)}/s served, ` +
+    `${r.newRecords} new records, ${r.eventsServed} events served (${r.eventsServedAgain} again; ${r.eventsServedPerNewRecord === null ? '—' : n(r.eventsServedPerNewRecord, 2)} per new record), ${mb(r.bytesServedPerSecond)}/s served, ` +
     `latency p50 ${n(l.p50Ms / 1000, 2)} s p95 ${n(l.p95Ms / 1000, 2)} s max ${n(l.maxMs / 1000, 2)} s (${l.records} records, ${l.undelivered} undelivered), ` +
     `CPU ${n(r.cpuPercentOfCore, 2)} % of a core, RSS ${n(r.rssMB)} MB (peak ${n(r.peakRssMB)}), stdout ${thousands(r.stdoutBytesPerSecond)} B/s (events ${thousands(r.eventBytesPerSecond)} B/s), ` +
     `caught up in ${n(r.catchUpSeconds)} s, doubled ${r.doubled}, unexpected ${r.unexpected}, log ${JSON.stringify(r.logLevels)}, load ${n(r.loadavg1m.start, 2)}–${n(r.loadavg1m.end, 2)}`
@@ -131,7 +131,7 @@ export function steadyTable(results: SteadyResult[]): string {
 
 export function killLine(r: KillResult, what: string): string {
   return (
-    `  kill -9 ${r.scenario} (${what}) ${r.build}: ${r.kills} kills, ${r.records} records, missing ${r.missing}, unexpected ${r.unexpected}, ` +
+    `  kill -9 ${r.scenario} (${what}) ${r.build}: ${r.kills} kills${r.killsMidBacklog === undefined ? '' : ` (${r.killsMidBacklog} while it was read)`}, ${r.records} records, missing ${r.missing}, unexpected ${r.unexpected}, ` +
     `doubled ${r.doubled} in ${r.killsWithDoubles} kills, at most ${r.maxPerKill} per kill (per kill: ${r.perKill.join(', ')})`
   );
 }

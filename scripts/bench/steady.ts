@@ -43,6 +43,8 @@ export interface SteadyResult {
   requestsPerSecondTotal: number;
   newRecords: number;
   eventsServed: number;
+  /** Of which served before (re-read). */
+  eventsServedAgain: number;
   eventsServedPerSecond: number;
   /** Events served per new record; null for the idle fleet. */
   eventsServedPerNewRecord: number | null;
@@ -211,6 +213,7 @@ export async function steadyRun(
         requestsPerSecondTotal: Object.values(rps).reduce((a, b) => a + b, 0),
         newRecords,
         eventsServed,
+        eventsServedAgain: s1.eventsServedAgain - s0.eventsServedAgain,
         eventsServedPerSecond: eventsServed / seconds,
         eventsServedPerNewRecord: newRecords > 0 ? eventsServed / newRecords : null,
         bytesServedPerSecond: (s1.bytesServed - s0.bytesServed) / seconds,

@@ -32,6 +32,8 @@ export interface EmulatorStats {
   bytesByOperation: Record<string, number>;
   /** Events in the GetLogEvents pages served. */
   eventsServed: number;
+  /** Of which were served before: re-reads. */
+  eventsServedAgain: number;
   rssBytes: number;
 }
 

@@ -29,6 +29,8 @@ export interface StreamData {
   pages: Map<number, { body: Buffer; end: number }>;
   storedBytes: number;
   lastIngestionTime?: number;
+  /** Events before this index were served at least once (GetLogEvents, any reader). */
+  servedUpTo?: number;
   /** What DescribeLogStreams shows while hints are frozen. */
   frozen?: { lastIngestionTime?: number; lastEventTimestamp?: number };
 }
@@ -128,6 +130,8 @@ export class LogStore {
   pageBytes = PAGE_BYTES;
   /** Events GetLogEvents returned, all pages together (the benchmark's re-read measure). */
   eventsServed = 0;
+  /** Of which had been served before (counted by position: exact while events are appended). */
+  eventsServedAgain = 0;
   /** DescribeLogStreams' eventually consistent values stand still while true. */
   private hintsFrozen = false;
 
@@ -146,6 +150,7 @@ export class LogStore {
   reset(): void {
     this.groups.clear();
     this.eventsServed = 0;
+    this.eventsServedAgain = 0;
   }
 
   createGroup(name: string, creationTime = Date.now()): GroupData {
@@ -245,7 +250,10 @@ export class LogStore {
     const stop = req.endTime ? lowerBound(events, req.endTime) : events.length;
     const from = Math.min(start, stop);
     const body = this.page(stream, from, limit, stop);
-    this.eventsServed += this.lastPageEnd - from;
+    const end = this.lastPageEnd;
+    this.eventsServed += end - from;
+    this.eventsServedAgain += Math.max(0, Math.min(end, stream.servedUpTo ?? 0) - from);
+    stream.servedUpTo = Math.max(stream.servedUpTo ?? 0, end);
     return body;
   }
 

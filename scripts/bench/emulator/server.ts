@@ -155,6 +155,7 @@ function control(msg: ControlRequest): unknown {
         bytesServed,
         bytesByOperation: { ...bytesByOperation },
         eventsServed: store.eventsServed,
+        eventsServedAgain: store.eventsServedAgain,
         rssBytes: process.memoryUsage().rss,
       };
     case 'reset':
