@@ -25,6 +25,7 @@ import {
   type InputOptions,
 } from '../../test/collector/support/collectorProcess';
 import { startFakeKvSplunkd, type FakeKvSplunkd } from '../../test/splunkd/fakeKvStore';
+import { loadBacklog } from './backlog';
 import { startEmulator, type Emulator } from './emulator/control';
 import { GrowingFileCounter, machine, median, sampleProc, sleep } from './measure';
 
@@ -175,21 +176,8 @@ export async function benchKvStore(options: { records: number; runs: number }): 
   const emu = await startEmulator();
   const kv = await startFakeKvSplunkd({ sessionKeys: { [SESSION_KEY]: 'bench-host' } });
   try {
-    const copies = Math.max(1, Math.round(options.records / 200_000));
-    const perCluster = Math.round(options.records / copies / 4 / 1.02);
-    const loaded = await emu.generate(
-      {
-        seed: 'bench',
-        clusters: 4,
-        hsms: 4,
-        records: perCluster,
-        meanIntervalMs: 200,
-        hsmType: 'mixed',
-        startTime: Date.now() - 6 * 3_600_000,
-      },
-      copies,
-    );
-    await emu.warm(0);
+    // The same backlog as the main benchmark's (backlog.ts).
+    const loaded = await loadBacklog(emu, options.records);
     log(
       `backlog: ${loaded.records} records, ${loaded.clusters} clusters, ${loaded.streams} streams`,
     );

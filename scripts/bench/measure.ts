@@ -16,6 +16,8 @@ export interface ProcSample {
   sysSeconds: number;
   /** Peak resident set (VmHWM), bytes. */
   peakRssBytes: number;
+  /** Resident set now (VmRSS), bytes. */
+  rssBytes: number;
 }
 
 export function sampleProc(pid: number): ProcSample {
@@ -25,12 +27,14 @@ export function sampleProc(pid: number): ProcSample {
   const user = Number(fields[11]) / CLK_TCK;
   const sys = Number(fields[12]) / CLK_TCK;
   const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
-  const hwm = /VmHWM:\s+(\d+) kB/.exec(status);
+  const kB = (name: string) =>
+    Number(new RegExp(`${name}:\\s+(\\d+) kB`).exec(status)?.[1] ?? 0) * 1024;
   return {
     cpuSeconds: user + sys,
     userSeconds: user,
     sysSeconds: sys,
-    peakRssBytes: hwm ? Number(hwm[1]) * 1024 : 0,
+    peakRssBytes: kB('VmHWM'),
+    rssBytes: kB('VmRSS'),
   };
 }
 

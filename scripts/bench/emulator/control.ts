@@ -24,6 +24,20 @@ export interface PutRecord {
   messageBase64?: string;
 }
 
+/** Counters since the start or the last reset: what the collector cost the "AWS" side. */
+export interface EmulatorStats {
+  /** Requests by operation (GetLogEvents, DescribeLogStreams …), errors included. */
+  requests: Record<string, number>;
+  /** Response body bytes, all operations. */
+  bytesServed: number;
+  bytesByOperation: Record<string, number>;
+  /** Events in the GetLogEvents pages served. */
+  eventsServed: number;
+  /** Of which were served before: re-reads. */
+  eventsServedAgain: number;
+  rssBytes: number;
+}
+
 export interface Emulator {
   readonly endpoint: string;
   readonly pid: number;
@@ -40,7 +54,7 @@ export interface Emulator {
   freezeHints(frozen: boolean): Promise<void>;
   /** The GetLogEvents requests since the last call (stream, time range, token), oldest first. */
   takeReadLog(): Promise<ReadRequest[]>;
-  stats(): Promise<{ requests: Record<string, number>; bytesServed: number; rssBytes: number }>;
+  stats(): Promise<EmulatorStats>;
   reset(): Promise<void>;
   stop(): Promise<void>;
 }

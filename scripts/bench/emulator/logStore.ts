@@ -29,6 +29,8 @@ export interface StreamData {
   pages: Map<number, { body: Buffer; end: number }>;
   storedBytes: number;
   lastIngestionTime?: number;
+  /** Events before this index were served at least once (GetLogEvents, any reader). */
+  servedUpTo?: number;
   /** What DescribeLogStreams shows while hints are frozen. */
   frozen?: { lastIngestionTime?: number; lastEventTimestamp?: number };
 }
@@ -126,6 +128,10 @@ export interface PutEvent {
 export class LogStore {
   readonly groups = new Map<string, GroupData>();
   pageBytes = PAGE_BYTES;
+  /** Events GetLogEvents returned, all pages together (the benchmark's re-read measure). */
+  eventsServed = 0;
+  /** Of which had been served before (counted by position: exact while events are appended). */
+  eventsServedAgain = 0;
   /** DescribeLogStreams' eventually consistent values stand still while true. */
   private hintsFrozen = false;
 
@@ -143,6 +149,8 @@ export class LogStore {
 
   reset(): void {
     this.groups.clear();
+    this.eventsServed = 0;
+    this.eventsServedAgain = 0;
   }
 
   createGroup(name: string, creationTime = Date.now()): GroupData {
@@ -240,8 +248,17 @@ export class LogStore {
     }
     // endTime 0 counts as "not set" too; events at or after it are not included.
     const stop = req.endTime ? lowerBound(events, req.endTime) : events.length;
-    return this.page(stream, Math.min(start, stop), limit, stop);
+    const from = Math.min(start, stop);
+    const body = this.page(stream, from, limit, stop);
+    const end = this.lastPageEnd;
+    this.eventsServed += end - from;
+    this.eventsServedAgain += Math.max(0, Math.min(end, stream.servedUpTo ?? 0) - from);
+    stream.servedUpTo = Math.max(stream.servedUpTo ?? 0, end);
+    return body;
   }
+
+  /** Where the page `page()` returned last ends (exclusive event index). */
+  private lastPageEnd = 0;
 
   /**
    * The page body starting at `start` and ending before `stop`, from the cache when the stream
@@ -255,7 +272,10 @@ export class LogStore {
   ): Buffer {
     const cacheable = limit === PAGE_EVENTS && stop === stream.events.length;
     const cached = cacheable ? stream.pages.get(start) : undefined;
-    if (cached) return cached.body;
+    if (cached) {
+      this.lastPageEnd = cached.end;
+      return cached.body;
+    }
     const events = stream.events;
     const parts: Buffer[] = [Buffer.from('{"events":[')];
     let bytes = 0;
@@ -276,6 +296,7 @@ export class LogStore {
     );
     const body = Buffer.concat(parts);
     if (cacheable) stream.pages.set(start, { body, end });
+    this.lastPageEnd = end;
     return body;
   }
 

@@ -25,6 +25,7 @@ export interface ReadRequest {
 const readLog: ReadRequest[] = [];
 const READ_LOG_MAX = 20_000;
 let bytesServed = 0;
+const bytesByOperation: Record<string, number> = {};
 
 function operationOf(req: http.IncomingMessage): string {
   const target = req.headers['x-amz-target'];
@@ -88,6 +89,7 @@ const server = http.createServer((req, res) => {
     }
     headers['Content-Length'] = payload.length;
     bytesServed += payload.length;
+    bytesByOperation[op] = (bytesByOperation[op] ?? 0) + payload.length;
     res.writeHead(status, headers);
     res.end(payload);
   });
@@ -162,11 +164,19 @@ function control(msg: ControlRequest): unknown {
     case 'warm':
       return { pages: store.warm(msg.startTime) };
     case 'stats':
-      return { requests: { ...counters }, bytesServed, rssBytes: process.memoryUsage().rss };
+      return {
+        requests: { ...counters },
+        bytesServed,
+        bytesByOperation: { ...bytesByOperation },
+        eventsServed: store.eventsServed,
+        eventsServedAgain: store.eventsServedAgain,
+        rssBytes: process.memoryUsage().rss,
+      };
     case 'reset':
       store.reset();
       readLog.splice(0);
       for (const k of Object.keys(counters)) delete counters[k];
+      for (const k of Object.keys(bytesByOperation)) delete bytesByOperation[k];
       bytesServed = 0;
       return {};
     case 'pageBytes':
