@@ -10,7 +10,8 @@
  *      committed (one rename, or one KV store request).
  * A committed checkpoint therefore never covers bytes the reader could still lose. What was
  * written and not yet committed is written again after a restart: that is what a `kill -9`
- * doubles, bounded by the pipe's capacity plus the slice being written.
+ * doubles — what the pipe held unread and the piece being written (each at most the pipe's
+ * capacity), plus the slice that straddled the last checkpoint (RELIABILITY.md).
  *
  * Commits of one stream happen in order; when several of its slices are read at once only the
  * newest is committed and the others are dropped. A failed commit is retried with backoff, and

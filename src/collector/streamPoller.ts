@@ -53,7 +53,7 @@ export interface PollRequest {
 
 /**
  * Events per write-and-commit cycle. A `kill -9` doubles what was written and not yet committed:
- * up to the pipe's capacity plus the slice being written; small slices keep that small, large ones
+ * up to twice the pipe's capacity plus one slice; small slices keep that small, large ones
  * keep checkpoint writes per record low. 500 records ≈ 200 KB of output.
  */
 const SLICE_SIZE = 500;

@@ -129,17 +129,20 @@ export class XmlEventWriter implements EventSink {
     });
   }
 
-  /** After the output went quiet, pushes waiting positions through with newlines. */
+  /**
+   * (Re)starts the quiet timer: waiting positions are pushed through with newlines once nothing
+   * was written for `idlePushMs`. Every write restarts it, so a poll that writes for several
+   * seconds gets one push after its last write, not one per second.
+   */
   private armIdlePush(): void {
-    if (this.idleTimer || this.state !== 'open' || this.receipts.bytesToPushThrough === 0) return;
+    clearTimeout(this.idleTimer);
+    this.idleTimer = undefined;
+    if (this.state !== 'open' || this.broken || this.receipts.bytesToPushThrough === 0) return;
     this.idleTimer = setTimeout(() => {
       this.idleTimer = undefined;
-      if (this.state !== 'open' || this.broken) return;
-      if (this.queued > 0) return this.armIdlePush();
-      this.pushThrough().then(
-        () => this.armIdlePush(),
-        () => undefined, // the failure rejects the waiters; the next write reports it
-      );
+      // A queued write re-arms the timer when it completes.
+      if (this.state !== 'open' || this.broken || this.queued > 0) return;
+      this.pushThrough().catch(() => undefined); // a failure rejects the waiters itself
     }, this.idlePushMs);
     this.idleTimer.unref();
   }
@@ -214,6 +217,7 @@ export class XmlEventWriter implements EventSink {
           reject(this.broken);
         } else {
           this.receipts.took(bytes);
+          this.armIdlePush();
           resolve();
         }
       });

@@ -38,9 +38,9 @@ export class ReadReceipts {
   /** Bytes the OS must still take before every waiting position is read (0 when none waits). */
   get bytesToPushThrough(): number {
     const furthest = this.furthestWaited;
-    return furthest === undefined
-      ? 0
-      : Math.max(0, furthest + this.capacityBytes - this.takenBytes);
+    // Unknown capacity: no amount of newlines is known to be enough, so none is written.
+    if (furthest === undefined || !Number.isFinite(this.capacity)) return 0;
+    return Math.max(0, furthest + this.capacity - this.takenBytes);
   }
 
   /** The OS took `bytes` more; settles every position that is now certainly read. */

@@ -133,9 +133,14 @@ describe('two instances of one input', () => {
     await waitForAll(sim.records, pair, 'every record, the second copy taking over');
     waiter.child.kill('SIGTERM');
     expect((await waiter.exited).code).toBe(0);
-    expect(waiter.stderr()).toMatch(
-      /^WARN removed a stale lock: the instance that held it is gone .*stale_pid=\d+/m,
-    );
+    // Both logs in the message, should this fail: which copy did what, and when.
+    const stale = /^WARN removed a stale lock: the instance that held it is gone .*stale_pid=\d+/m;
+    expect({
+      staleLockRemoved: stale.test(waiter.stderr()),
+      logs: stale.test(waiter.stderr())
+        ? ''
+        : `waiter:\n${waiter.stderr()}\nholder:\n${holder.stderr()}`,
+    }).toEqual({ staleLockRemoved: true, logs: '' });
     const report = checkIdentities(sim.records, countIdentities(eventsOf(pair)));
     expect({ missing: report.missing, unexpected: report.unexpected }).toEqual({
       missing: 0,

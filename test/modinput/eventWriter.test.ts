@@ -167,3 +167,72 @@ describe('escapeXmlText', () => {
     expect(escapeXmlText(input, { replaced: 0 })).toBe(expected);
   });
 });
+
+describe('XmlEventWriter: read receipts and pushing the pipe through', () => {
+  const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+  it('counts a write read only after the capacity of later bytes, and pushes it through once quiet', async () => {
+    const out = new MemoryWritable();
+    const w = new XmlEventWriter(out, 's', new MemoryLogger(), {
+      capacityBytes: 4096,
+      idlePushMs: 50,
+    });
+    await w.open();
+    const position = await w.write([{ data: 'x'.repeat(100) }]);
+    let read = false;
+    const receipt = w.readThrough(position).then(() => (read = true));
+    await sleep(10);
+    expect(read).toBe(false);
+    await receipt; // the quiet timer pushes 4096 bytes of newlines
+    expect(w.pushedThroughBytes).toBe(4096);
+    expect(out.text().endsWith('\n'.repeat(4096))).toBe(true);
+    await w.close();
+    expect(parseStrict(out.text())).toBeDefined(); // whitespace between events stays well-formed
+  });
+
+  it('does not push while writes keep coming: one push after the last one', async () => {
+    const out = new MemoryWritable();
+    const w = new XmlEventWriter(out, 's', new MemoryLogger(), {
+      capacityBytes: 4096,
+      idlePushMs: 80,
+    });
+    await w.open();
+    const receipts: Promise<void>[] = [];
+    for (let i = 0; i < 8; i++) {
+      receipts.push(w.readThrough(await w.write([{ data: `record ${i}` }])));
+      await sleep(30);
+    }
+    expect(w.pushedThroughBytes).toBe(0);
+    await Promise.all(receipts);
+    expect(w.pushedThroughBytes).toBeGreaterThan(0);
+    expect(w.pushedThroughBytes).toBeLessThanOrEqual(4096);
+    await w.close();
+  });
+
+  it('writes nothing before the capacity is known', async () => {
+    const out = new MemoryWritable();
+    let known!: (n: number) => void;
+    const capacity = new Promise<number>((r) => (known = r));
+    const w = new XmlEventWriter(out, 's', new MemoryLogger(), { capacityBytes: capacity });
+    const opened = w.open();
+    await sleep(10);
+    expect(out.text()).toBe('');
+    known(0);
+    await opened;
+    expect(out.text()).toBe('<stream>\n');
+    await w.close();
+  });
+
+  it('writes a chunk larger than the capacity in pieces, so receipts follow the reader', async () => {
+    const out = new MemoryWritable();
+    const w = new XmlEventWriter(out, 's', new MemoryLogger(), { capacityBytes: 16 * 1024 });
+    await w.open();
+    const before = out.chunks.length;
+    await w.write([{ data: 'y'.repeat(100_000) }]);
+    const pieces = out.chunks.slice(before);
+    expect(pieces.length).toBeGreaterThanOrEqual(7);
+    expect(Math.max(...pieces.map((p) => Buffer.byteLength(p)))).toBeLessThanOrEqual(16 * 1024);
+    await w.close();
+    expect(out.text()).toContain('y'.repeat(100_000));
+  });
+});
