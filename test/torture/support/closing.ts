@@ -32,7 +32,8 @@ interface ClosingRun {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   stderr(): string;
   received(): Buffer;
-  closeReader(): void;
+  /** Closes the read end; returns the bytes the reader had taken but not yet handled. */
+  closeReader(): number;
 }
 
 function startClosing(
@@ -79,7 +80,16 @@ function startClosing(
     exited: new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal }))),
     stderr: () => fs.readFileSync(stderrFile, 'utf8'),
     received: () => Buffer.concat(chunks),
-    closeReader: () => reader.destroy(),
+    closeReader: () => {
+      // What the reader took from the kernel is the reader's, as what splunkd has read is
+      // splunkd's: Node may hold up to one read chunk beyond its high-water mark while paused.
+      // Those bytes count as delivered (read() emits them to the 'data' handler above); only what
+      // the kernel still held is dropped by the close.
+      const heldByReader = reader.readableLength;
+      while (reader.read() !== null);
+      reader.destroy();
+      return heldByReader;
+    },
   };
 }
 
@@ -97,6 +107,8 @@ export interface CloseReport {
   capacityBytes: number;
   /** The smallest event the input wrote, in bytes: the bound in records is capacity / this. */
   smallestEventBytes: number;
+  /** The most bytes the reader had taken from the kernel but not handled when it closed. */
+  maxHeldByReaderBytes: number;
   /** Runs that did not exit by themselves within the wait (each a failure). */
   notExited: string[];
   /** A few of the missing records (stream and first two lines), to explain a failure. */
@@ -154,6 +166,7 @@ export async function closeRepeatedly(options: {
     all.push(...events);
   };
 
+  let maxHeldByReaderBytes = 0;
   let byBytes = 0;
   let byTime = 0;
   const notExited: string[] = [];
@@ -169,7 +182,7 @@ export async function closeRepeatedly(options: {
       byTime++;
       await sleep(100 + Math.floor(random() * 2_400));
     }
-    run.closeReader();
+    maxHeldByReaderBytes = Math.max(maxHeldByReaderBytes, run.closeReader());
     // Records keep arriving, so the input writes within a poll or two and meets the closed pipe.
     const exit = await Promise.race([run.exited, sleep(10_000).then(() => undefined)]);
     if (exit === undefined) {
@@ -222,6 +235,7 @@ export async function closeRepeatedly(options: {
     doubledPerClose: doubledBy.filter((n) => n > 0).sort((a, b) => b - a),
     capacityBytes,
     smallestEventBytes,
+    maxHeldByReaderBytes,
     notExited,
   };
 }
