@@ -96,6 +96,7 @@ export function closeCase(transport: Transport): void {
       // Closes must land both while records stream out and while the input idles.
       expect(report.closedAfterBytes).toBeGreaterThan(CLOSES / 4);
       expect(report.closedAfterTime).toBeGreaterThan(CLOSES / 4);
+      expect(report.closedAfterStop).toBeGreaterThan(CLOSES / 4);
       expect(report.capacityBytes).toBeGreaterThan(0);
       // The documented bound (RELIABILITY.md): what the pipe held unread and the piece being
       // written when the reader went, plus the slice that straddled the last checkpoint.

@@ -1,9 +1,10 @@
 /**
  * A reader that goes away: the built launcher's stdout is a real FIFO or a socketpair (what
  * `spawn` gives), read by this process as a busy splunkd reads it, then closed at a random point — after
- * a random number of bytes, or after a random time, which may fall while the input is idle. The
- * kernel drops whatever the pipe still held; only the complete events read before the close count
- * as delivered, as splunkd indexes them.
+ * a random number of bytes, or after a random time, which may fall while the input is idle; half
+ * the time it first stops reading for 50–500 ms, as a splunkd that is shutting down may. The
+ * kernel drops whatever the pipe still held; the complete events the reader took before the close
+ * count as delivered, as splunkd indexes them.
  *
  * `closeRepeatedly` runs that many times on one checkpoint folder while records keep arriving
  * (identical certificate-storage twins among them), then lets a last run with a patient reader
@@ -32,8 +33,11 @@ interface ClosingRun {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   stderr(): string;
   received(): Buffer;
-  /** Closes the read end; returns the bytes the reader had taken but not yet handled. */
-  closeReader(): number;
+  /**
+   * Closes the read end, after not reading for `stopReadingMs` (0: at once); returns the bytes the
+   * reader had taken but not yet handled.
+   */
+  closeReader(stopReadingMs: number): Promise<number>;
 }
 
 function startClosing(
@@ -67,11 +71,12 @@ function startClosing(
   // A busy reader, as splunkd is while it parses and indexes: it stops reading for a few
   // milliseconds now and then, so the pipe is often full when it goes away.
   const chunks: Buffer[] = [];
+  let stopped = false;
   reader.on('data', (c: Buffer) => {
     chunks.push(c);
-    if (random() < 0.5) {
+    if (!stopped && random() < 0.5) {
       reader.pause();
-      setTimeout(() => reader.resume(), 1 + Math.floor(random() * 30));
+      setTimeout(() => stopped || reader.resume(), 1 + Math.floor(random() * 30));
     }
   });
   reader.on('error', () => undefined);
@@ -80,7 +85,15 @@ function startClosing(
     exited: new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal }))),
     stderr: () => fs.readFileSync(stderrFile, 'utf8'),
     received: () => Buffer.concat(chunks),
-    closeReader: () => {
+    closeReader: async (stopReadingMs: number) => {
+      // A splunkd that is stopping may stop reading a while before it closes: paused, Node reads
+      // on only until its own buffer is full and leaves the rest in the kernel, which the close
+      // then drops — the pipe is full of whatever the input wrote meanwhile.
+      if (stopReadingMs > 0) {
+        stopped = true;
+        reader.pause();
+        await sleep(stopReadingMs);
+      }
       // What the reader took from the kernel is the reader's, as what splunkd has read is
       // splunkd's: Node may hold up to one read chunk beyond its high-water mark while paused.
       // Those bytes count as delivered (read() emits them to the 'data' handler above); only what
@@ -97,6 +110,8 @@ export interface CloseReport {
   closes: number;
   closedAfterBytes: number;
   closedAfterTime: number;
+  /** Closes that came after the reader had stopped reading for a while. */
+  closedAfterStop: number;
   records: number;
   missing: number;
   doubled: number;
@@ -167,6 +182,7 @@ export async function closeRepeatedly(options: {
   };
 
   let maxHeldByReaderBytes = 0;
+  let closedAfterStop = 0;
   let byBytes = 0;
   let byTime = 0;
   const notExited: string[] = [];
@@ -182,7 +198,10 @@ export async function closeRepeatedly(options: {
       byTime++;
       await sleep(100 + Math.floor(random() * 2_400));
     }
-    maxHeldByReaderBytes = Math.max(maxHeldByReaderBytes, run.closeReader());
+    // Half the closes come after the reader stopped reading for 50–500 ms, so the pipe is full.
+    const stopReadingMs = random() < 0.5 ? 50 + Math.floor(random() * 450) : 0;
+    if (stopReadingMs > 0) closedAfterStop++;
+    maxHeldByReaderBytes = Math.max(maxHeldByReaderBytes, await run.closeReader(stopReadingMs));
     // Records keep arriving, so the input writes within a poll or two and meets the closed pipe.
     const exit = await Promise.race([run.exited, sleep(10_000).then(() => undefined)]);
     if (exit === undefined) {
@@ -228,6 +247,7 @@ export async function closeRepeatedly(options: {
     closes: options.closes,
     closedAfterBytes: byBytes,
     closedAfterTime: byTime,
+    closedAfterStop,
     records: expected.length,
     missing: report.missing,
     doubled: report.duplicated,
