@@ -149,6 +149,16 @@ export async function steadyRun(
       throw new Error(`${build.label} collector exited early:\n${run.stderr().slice(-3000)}`);
   };
 
+  // What the window's figures are differences of, taken at its start and its end.
+  const sampleWindow = async () => ({
+    emulator: await emu.stats(),
+    proc: sampleProc(pid),
+    stdoutBytes: reader.bytes,
+    eventBytes: reader.eventBytes,
+    put: feeder.put,
+    at: Date.now(),
+  });
+
   feeder.start();
   try {
     await until(() => historySeen === history.length, CATCH_UP_LIMIT_MS, 'the history', alive);
@@ -156,29 +166,15 @@ export async function steadyRun(
     await sleep(opts.warmupSeconds * 1000);
 
     const load0 = os.loadavg()[0]!;
-    const [s0, p0, bytes0, live0, w0, eventBytes0] = [
-      await emu.stats(),
-      sampleProc(pid),
-      reader.bytes,
-      feeder.put,
-      Date.now(),
-      reader.eventBytes,
-    ];
+    const w0 = await sampleWindow();
     await sleep(opts.windowSeconds * 1000);
     alive();
-    const [s1, p1, bytes1, live1, w1, eventBytes1] = [
-      await emu.stats(),
-      sampleProc(pid),
-      reader.bytes,
-      feeder.put,
-      Date.now(),
-      reader.eventBytes,
-    ];
+    const w1 = await sampleWindow();
     const load1 = os.loadavg()[0]!;
-    const seconds = (w1 - w0) / 1000;
+    const seconds = (w1.at - w0.at) / 1000;
 
     // Latency of the records put during the window.
-    const windowKeys = live.slice(live0, live1).map((r) => recordKey(r.logStreamName, r.seq));
+    const windowKeys = live.slice(w0.put, w1.put).map((r) => recordKey(r.logStreamName, r.seq));
     const graceEnd = Date.now() + DELIVERY_GRACE_MS;
     while (Date.now() < graceEnd && windowKeys.some((k) => !seenAt.has(k))) {
       alive();
@@ -193,10 +189,10 @@ export async function steadyRun(
       else latencies.push(seen - ingested);
     }
     {
-      const requests = perSecond(s0.requests, s1.requests, 1);
-      const rps = perSecond(s0.requests, s1.requests, seconds);
-      const newRecords = live1 - live0;
-      const eventsServed = s1.eventsServed - s0.eventsServed;
+      const requests = perSecond(w0.emulator.requests, w1.emulator.requests, 1);
+      const rps = perSecond(w0.emulator.requests, w1.emulator.requests, seconds);
+      const newRecords = w1.put - w0.put;
+      const eventsServed = w1.emulator.eventsServed - w0.emulator.eventsServed;
       const { levels, warnings } = logSummary(run.stderr());
       return {
         fleet: spec.name,
@@ -213,11 +209,15 @@ export async function steadyRun(
         requestsPerSecondTotal: Object.values(rps).reduce((a, b) => a + b, 0),
         newRecords,
         eventsServed,
-        eventsServedAgain: s1.eventsServedAgain - s0.eventsServedAgain,
+        eventsServedAgain: w1.emulator.eventsServedAgain - w0.emulator.eventsServedAgain,
         eventsServedPerSecond: eventsServed / seconds,
         eventsServedPerNewRecord: newRecords > 0 ? eventsServed / newRecords : null,
-        bytesServedPerSecond: (s1.bytesServed - s0.bytesServed) / seconds,
-        bytesPerSecondByOperation: perSecond(s0.bytesByOperation, s1.bytesByOperation, seconds),
+        bytesServedPerSecond: (w1.emulator.bytesServed - w0.emulator.bytesServed) / seconds,
+        bytesPerSecondByOperation: perSecond(
+          w0.emulator.bytesByOperation,
+          w1.emulator.bytesByOperation,
+          seconds,
+        ),
         latency: {
           records: latencies.length,
           p50Ms: percentile(latencies, 50),
@@ -225,11 +225,11 @@ export async function steadyRun(
           maxMs: latencies.length ? Math.max(...latencies) : NaN,
           undelivered,
         },
-        cpuPercentOfCore: ((p1.cpuSeconds - p0.cpuSeconds) / seconds) * 100,
-        rssMB: p1.rssBytes / 2 ** 20,
-        peakRssMB: p1.peakRssBytes / 2 ** 20,
-        stdoutBytesPerSecond: (bytes1 - bytes0) / seconds,
-        eventBytesPerSecond: (eventBytes1 - eventBytes0) / seconds,
+        cpuPercentOfCore: ((w1.proc.cpuSeconds - w0.proc.cpuSeconds) / seconds) * 100,
+        rssMB: w1.proc.rssBytes / 2 ** 20,
+        peakRssMB: w1.proc.peakRssBytes / 2 ** 20,
+        stdoutBytesPerSecond: (w1.stdoutBytes - w0.stdoutBytes) / seconds,
+        eventBytesPerSecond: (w1.eventBytes - w0.eventBytes) / seconds,
         doubled,
         unexpected,
         logLevels: levels,
